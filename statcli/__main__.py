@@ -1,0 +1,3 @@
+from statcli.cli import main
+
+main()

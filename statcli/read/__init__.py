@@ -1,0 +1,1 @@
+"""Reading: log text (files, folders, globs, .gz, .zip, stdin) into Arrow tables."""

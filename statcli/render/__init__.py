@@ -1,0 +1,1 @@
+"""Rendering: rich tables and progress on a TTY, CSV/JSON/Parquet for machines."""
