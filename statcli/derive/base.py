@@ -37,6 +37,10 @@ class DeriveContext:
         DN → DN type (configured, else inferred from the events).
     data_start, data_end : datetime or None
         The observed data window (first and last event time, UTC).
+    monitoring_losses : polars.DataFrame or None
+        ``dn, lost_at``: every loss of monitoring (REG-10), for families that
+        must close their running actions there (see
+        :func:`statcli.derive.monitoring.close_at_monitoring_loss`).
     """
 
     objects: Objects | None = None
@@ -44,6 +48,9 @@ class DeriveContext:
     dn_types: dict[str, str] = field(default_factory=dict)
     data_start: datetime | None = None
     data_end: datetime | None = None
+    #: ``dn, lost_at`` — when each DN lost monitoring (REG-10); filled by
+    #: :func:`statcli.derive.derive_actions` before the families run.
+    monitoring_losses: pl.DataFrame | None = None
 
 
 def _kinds() -> pl.DataFrame:
@@ -112,3 +119,100 @@ def finalize_actions(frames: list[pl.DataFrame], ctx: DeriveContext) -> pl.DataF
         .with_columns(action_id=pl.int_range(pl.len(), dtype=pl.Int64))
     )
     return conform(out, ACTIONS)
+
+
+#: Column that holds each event's processing order (TIME-3) after :func:`order_events`.
+ORDER = "ord"
+
+
+def order_events(events: pl.DataFrame) -> pl.DataFrame:
+    """Sort events in processing order and number them in column ``ord`` (TIME-3).
+
+    Events are processed by time stamp, in log order for equal time stamps
+    (the sort is stable). Every family sees the same ``ord``, so "what happened
+    first" never differs between families.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    >>> ev = pl.DataFrame({"ts": [t.replace(second=2), t], "event": ["B", "A"]})
+    >>> order_events(ev)["event"].to_list()
+    ['A', 'B']
+    """
+    if ORDER in events.columns:
+        return events
+    return events.sort("ts", maintain_order=True, nulls_last=True).with_row_index(ORDER).with_columns(
+        pl.col(ORDER).cast(pl.Int64))
+
+
+#: State value of a change row that ends whatever is going on and starts nothing.
+CLOSED = ""
+
+
+def state_runs(changes: pl.DataFrame, carry: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Turn per-DN state changes into durable intervals (one row per run).
+
+    The vectorized core of every "one state at a time" dimension (login,
+    work state, hook, monitoring): a change row sets the DN's state from its
+    time on; consecutive rows with the same state form one run (so a repeated
+    NotReady does not restart the action, DN-15); a run ends where the next
+    run starts and takes that row's ``end_cause`` as its ``end_reason``;
+    the last run of a DN stays open (``end`` null, TIME-4).
+
+    Parameters
+    ----------
+    changes : polars.DataFrame
+        Columns ``dn``, ``ts``, ``ord`` (processing order), ``state`` (an action
+        name, or :data:`CLOSED` to end the running one), ``weak`` (bool: the row
+        applies only when nothing is going on — a snapshot that merely fills a
+        gap, REG-0), ``start_known`` (bool), ``end_cause`` (str) and any ``carry``
+        columns, taken from the row that starts a run. An optional ``sub``
+        column breaks ties between rows of the same event.
+    carry : tuple of str
+        Further columns to keep from a run's first row.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``dn, action, start, end, end_reason, start_known, start_ord, end_ord``
+        plus ``carry`` (and ``end_source`` / ``end_line``, the ending row's, when
+        ``source`` / ``line`` are carried), runs of state :data:`CLOSED` removed.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, timezone
+    >>> t = [datetime(2026, 1, 1, 10, m, tzinfo=timezone.utc) for m in range(4)]
+    >>> ch = pl.DataFrame({"dn": ["7001"] * 4, "ts": t, "ord": [0, 1, 2, 3],
+    ...                    "state": ["NotReadyForNextCall", "NotReadyForNextCall", "WaitForNextCall", ""],
+    ...                    "weak": [False] * 4, "start_known": [True] * 4,
+    ...                    "end_cause": ["login", "not_ready", "ready", "logout"]})
+    >>> state_runs(ch).select("action", "end_reason").rows()
+    [('NotReadyForNextCall', 'ready'), ('WaitForNextCall', 'logout')]
+    """
+    sort_cols = ["dn", "ts", "ord"] + (["sub"] if "sub" in changes.columns else [])
+    keep = ["dn", "ts", "ord", "state", "weak", "start_known", "end_cause", *carry]
+    strong = pl.when(~pl.col("weak")).then(pl.col("state"))
+    prev_state = pl.col("state").shift(1).over("dn")
+    runs = (
+        changes.lazy()
+        .select(*keep, *(["sub"] if "sub" in changes.columns else []))
+        .sort(sort_cols)
+        # A weak row applies only where the last strong row left nothing going on.
+        .with_columns(_strong=strong.forward_fill().over("dn"))
+        .filter(~pl.col("weak") | pl.col("_strong").is_null() | (pl.col("_strong") == CLOSED))
+        .filter((pl.col("state") != prev_state).fill_null(True))
+        .with_columns(
+            end=pl.col("ts").shift(-1).over("dn"),
+            end_reason=pl.col("end_cause").shift(-1).over("dn"),
+            end_ord=pl.col("ord").shift(-1).over("dn"),
+            **{f"end_{c}": pl.col(c).shift(-1).over("dn") for c in ("source", "line") if c in carry},
+        )
+        .filter(pl.col("state") != CLOSED)
+        .select("dn", pl.col("state").alias("action"), pl.col("ts").alias("start"), "end", "end_reason",
+                "start_known", pl.col("ord").alias("start_ord"), "end_ord", *carry,
+                *[f"end_{c}" for c in ("source", "line") if c in carry])
+    )
+    return runs.collect()

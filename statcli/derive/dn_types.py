@@ -23,6 +23,18 @@ from statcli.objects import MEDIATION_DN_TYPES, Objects
 #: DN types whose actions follow the mediation-DN rules (seed 002).
 MEDIATION_TYPES: tuple[str, ...] = MEDIATION_DN_TYPES
 
+#: Stat Server object type of a DN's own actions, by DN type (seed 002, §1.5);
+#: every type not listed here is a regular DN (``RegDN``).
+OBJECT_TYPES: dict[str, str] = {
+    "ACDQueue": "Queue",
+    "VirtualQueue": "Queue",
+    "RoutingQueue": "RoutePoint",
+    "RoutingPoint": "RoutePoint",
+    "ServiceNumber": "RoutePoint",
+}
+#: Catalog scope of a DN's actions, by DN type (other types: ``regular_dn``).
+SCOPES: dict[str, str] = {t: "mediation_dn" for t in MEDIATION_DN_TYPES} | {"VirtualQueue": "virtual_queue"}
+
 _ROUTING_EVENTS = ("EventRouteRequest", "EventRouteUsed")
 _QUEUE_EVENTS = ("EventQueued", "EventDiverted")
 # Inference order: a higher rank wins when one DN shows several signs.
@@ -112,14 +124,23 @@ def is_mediation(dn_type: str | None) -> bool:
 
 
 def dn_type_frame(dn_types: dict[str, str]) -> pl.DataFrame:
-    """The mapping as a join-ready frame ``dn, dn_type, mediation``.
+    """The mapping as a join-ready frame ``dn, dn_type, mediation, scope, object_type``.
+
+    Join it on ``dn`` to give raw action rows their DN type, catalog scope and
+    Stat Server object type in one step.
 
     Examples
     --------
     >>> dn_type_frame({"7000": "ACDQueue"}).row(0)
-    ('7000', 'ACDQueue', True)
+    ('7000', 'ACDQueue', True, 'mediation_dn', 'Queue')
+    >>> dn_type_frame({"7001": "Extension", "VQ": "VirtualQueue"})["object_type"].to_list()
+    ['RegDN', 'Queue']
     """
     return pl.DataFrame(
         {"dn": list(dn_types), "dn_type": list(dn_types.values())},
         schema={"dn": pl.String, "dn_type": pl.String},
-    ).with_columns(mediation=pl.col("dn_type").is_in(MEDIATION_TYPES))
+    ).with_columns(
+        mediation=pl.col("dn_type").is_in(MEDIATION_TYPES),
+        scope=pl.col("dn_type").replace_strict(SCOPES, default="regular_dn", return_dtype=pl.String),
+        object_type=pl.col("dn_type").replace_strict(OBJECT_TYPES, default="RegDN", return_dtype=pl.String),
+    )
