@@ -1,0 +1,143 @@
+"""Preparation of regular-DN call events for the call families.
+
+:func:`prepare_call_events` turns the ``events`` table into one sorted frame of
+call events per (DN, call leg): the regular DNs' call TEvents with their kind
+(:data:`statcli.derive.call_rules.EVENT_KINDS`), resolved ``released_by``
+(REL-2 to REL-4), plus two broadcast kinds inserted into every affected leg:
+``stuck`` (``EventCallDeleted`` for the leg's ConnID, STUCK-1) and ``lost``
+(monitoring loss, REG-10).
+
+A *leg* is the chain of ConnIDs one DN holds for one call: an
+``EventPartyChanged`` that is the DN's first event for the new ConnID links it
+to the old one (``PreviousConnID``, else ``TransferConnID``), so ringing, hold
+and the ACW link continue across the change (CALL-2 (d), CALL-9).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from statcli.derive import call_rules as R
+from statcli.derive.base import DeriveContext
+from statcli.derive.release import release_tracking
+from statcli.objects import MEDIATION_DN_TYPES
+
+KEYS = ["dn", "leg"]
+#: Columns of the prepared frame, besides the flags.
+_CARRY = ["ts", "dn", "conn_id", "server", "event", "call_type", "call_state", "this_dn_role",
+          "other_dn", "other_dn_role", "third_party_dn", "third_party_dn_role", "this_queue",
+          "previous_conn_id", "transfer_conn_id", "address_info_status", "source", "line"]
+_MAX_CHAIN = 32
+
+
+def regular_dn_mask(dn_types: dict[str, str]) -> pl.Expr:
+    """True for events whose ThisDN is a regular DN (default type Extension)."""
+    mediation = [dn for dn, t in dn_types.items() if t in MEDIATION_DN_TYPES]
+    return pl.col("this_dn").is_not_null() & ~pl.col("this_dn").is_in(mediation)
+
+
+def _legs(calls: pl.DataFrame) -> pl.DataFrame:
+    """(dn, conn_id) → leg root, by pointer jumping over party-change links."""
+    first = calls.group_by("dn", "conn_id").agg(pl.col("_ord").min().alias("_first"))
+    edges = (calls.filter((pl.col("kind") == "party_changed") & pl.col("old_conn").is_not_null()
+                          & (pl.col("old_conn") != pl.col("conn_id")))
+             .join(first, on=["dn", "conn_id"])
+             .filter(pl.col("_ord") == pl.col("_first"))
+             .group_by("dn", "conn_id").agg(pl.col("old_conn").first()))
+    legs = first.select("dn", "conn_id", pl.col("conn_id").alias("leg"))
+    for _ in range(_MAX_CHAIN):
+        step = (legs.join(edges.rename({"conn_id": "leg", "old_conn": "_up"}), on=["dn", "leg"], how="left")
+                .with_columns(_moved=pl.col("_up").is_not_null() & (pl.col("_up") != pl.col("conn_id")))
+                .with_columns(leg=pl.when("_moved").then("_up").otherwise("leg")))
+        moved = step["_moved"].any()
+        legs = step.drop("_up", "_moved")
+        if not moved:
+            break
+    return legs
+
+
+def _broadcast_rows(events: pl.DataFrame, calls: pl.DataFrame, legs: pl.DataFrame) -> pl.DataFrame:
+    """``stuck`` and ``lost`` rows for every affected (dn, leg)."""
+    deleted = (events.filter((pl.col("event") == "EventCallDeleted") & pl.col("conn_id").is_not_null())
+               .select("ts", "conn_id", "source", "line"))
+    stuck = (deleted.join(legs, on="conn_id")
+             .with_columns(kind=pl.lit("stuck")))
+    # REG-10: the first monitoring loss after a leg starts ends what is running on it.
+    leg_start = (calls.group_by(KEYS).agg(pl.col("ts").min().alias("_start"), pl.col("server").first(),
+                                          pl.col("conn_id").last())
+                 .sort("_start"))
+    loss_cols = [pl.col("ts").alias("_loss"), "source", "line"]
+    by_dn = (events.filter(pl.col("event").is_in(R.DN_LOSS_EVENTS) & pl.col("this_dn").is_not_null())
+             .select(pl.col("this_dn").alias("dn"), *loss_cols).sort("_loss"))
+    by_server = (events.filter(pl.col("event").is_in(R.SERVER_LOSS_EVENTS))
+                 .select(pl.col("server").fill_null(""), *loss_cols).sort("_loss"))
+    kw = dict(left_on="_start", right_on="_loss", strategy="forward", check_sortedness=False)
+    lost_dn = leg_start.join_asof(by_dn, by="dn", **kw)
+    lost_srv = leg_start.with_columns(pl.col("server").fill_null("")).join_asof(by_server, by="server", **kw)
+    lost = (pl.concat([lost_dn.select(*KEYS, "conn_id", "_loss", "source", "line"),
+                       lost_srv.select(*KEYS, "conn_id", "_loss", "source", "line")])
+            .drop_nulls("_loss")
+            .sort("_loss").group_by(KEYS, maintain_order=True).first()
+            .rename({"_loss": "ts"})
+            .with_columns(kind=pl.lit("lost")))
+    return pl.concat([stuck.select("ts", *KEYS, "conn_id", "kind", "source", "line"),
+                      lost.select("ts", *KEYS, "conn_id", "kind", "source", "line")])
+
+
+def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
+    """Regular-DN call events per (DN, leg), sorted, with kinds and release data.
+
+    Parameters
+    ----------
+    events : polars.DataFrame
+        The ``events`` table.
+    ctx : DeriveContext
+        ``dn_types`` selects the regular DNs (default ``Extension``).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per call event (plus inserted ``stuck`` / ``lost`` rows) with
+        ``dn``, ``leg``, ``kind``, ``rel`` (release class), ``released_by``,
+        ``released_by_dn``, forward-filled ``ct`` (call type) and ``queue``
+        (ThisQueue) within the leg, ``_ord`` (global order) and the event's
+        attributes; sorted by dn, leg, time.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, timezone
+    >>> from statcli.schema import EVENTS, conform
+    >>> t = lambda s: datetime(2026, 1, 1, 10, 0, s, tzinfo=timezone.utc)
+    >>> ev = conform(pl.DataFrame({"ts": [t(0), t(5)], "event": ["EventRinging", "EventPartyChanged"],
+    ...     "this_dn": ["7001", "7001"], "conn_id": ["c1", "c2"], "previous_conn_id": [None, "c1"]}), EVENTS)
+    >>> prepare_call_events(ev, DeriveContext()).select("conn_id", "leg", "kind").rows()
+    [('c1', 'c1', 'ringing'), ('c2', 'c1', 'party_changed')]
+    """
+    kinds = pl.col("event").replace_strict(R.EVENT_KINDS, default=None, return_dtype=pl.String)
+    ordered = events.with_row_index("_ord").sort("ts", "_ord", maintain_order=True) \
+        .with_columns(_ord=pl.int_range(pl.len(), dtype=pl.UInt32))
+    is_query = (pl.col("event") != "EventAddressInfo") | (pl.col("address_info_type") == R.CALLS_QUERY)
+    calls = (ordered.filter(regular_dn_mask(ctx.dn_types) & pl.col("conn_id").is_not_null()
+                            & kinds.is_not_null() & is_query.fill_null(False))
+             .select("_ord", *[pl.col(c) for c in _CARRY if c != "dn"], pl.col("this_dn").alias("dn"),
+                     kind=kinds)
+             .with_columns(old_conn=pl.coalesce("previous_conn_id", "transfer_conn_id")))
+    rel = release_tracking(ordered).select(pl.col("this_dn").alias("dn"), "conn_id", "ts", "source", "line",
+                                           "released_by", "released_by_dn").unique(
+        ["dn", "conn_id", "ts", "source", "line"], keep="first")
+    calls = calls.join(rel, on=["dn", "conn_id", "ts", "source", "line"], how="left", nulls_equal=True)
+    legs = _legs(calls)
+    calls = calls.join(legs, on=["dn", "conn_id"], how="left").with_columns(_sub=pl.lit(0, pl.Int8))
+    extra = _broadcast_rows(ordered, calls, legs).with_columns(
+        _sub=pl.lit(1, pl.Int8), _ord=pl.lit(None, pl.UInt32))
+    rows = pl.concat([calls, extra], how="diagonal_relaxed")
+    state_class = pl.col("call_state").replace_strict(R.RELEASE_STATES, default="other", return_dtype=pl.String)
+    release_class = (pl.when(pl.col("kind") == "abandoned").then(pl.lit("abandoned"))
+                     .when(pl.col("kind") == "released").then(state_class)
+                     .otherwise(None))
+    return (rows.sort(["dn", "leg", "ts", "_sub", "_ord"], nulls_last=True)
+            .with_columns(rel=release_class,
+                          ct=pl.col("call_type").forward_fill().over(KEYS),
+                          queue=pl.col("this_queue").forward_fill().over(KEYS),
+                          _pos=pl.int_range(pl.len(), dtype=pl.UInt32)))

@@ -1,0 +1,76 @@
+"""Transfer and conference momentaries of regular DNs (CALL-9, CALL-10, CALL-11).
+
+These actions do not run over time; they are read off the call-type runs of
+:mod:`statcli.derive.calls` (a party change or a transferring release that
+ended a ``Call<Type>``) and off single ``EventPartyAdded`` /
+``EventPartyDeleted`` rows. The roles used are those of T-Library
+(reference §2.0): 3 ConferenceMember, 4 NewParty, 5 AddedBy, 7 TransferredBy,
+9 ConferencedBy.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from statcli.derive.call_prep import KEYS
+
+#: ThisDNRole values of the consulted party whose leg merges into a conference (CALL-11).
+JOINED_ROLES = (3, 4)
+#: ThirdPartyDNRole / OtherDNRole meaning "this DN takes a transferred call" (CALL-9, CALL-10).
+TRANSFERRED_BY = 7
+#: CallType of a consultation leg: a DN that held it takes the transfer (CALL-9).
+CONSULT = 4
+
+
+def _momentary(frame: pl.DataFrame, action: pl.Expr, at: str, conn: str, ct: str, queue: str,
+               source: str, line: str) -> pl.DataFrame:
+    return frame.select("dn", conn_id=pl.col(conn), action=action, start=pl.col(at), end=pl.col(at),
+                        call_type=pl.col(ct), this_queue=pl.col(queue), source=pl.col(source),
+                        line=pl.col(line), start_known=pl.lit(True))
+
+
+def transfer_rows(ev: pl.DataFrame, call_pairs: pl.DataFrame | None) -> pl.DataFrame:
+    """CallTransferMade / Taken / PartyChanged and the CallConference* momentaries.
+
+    Parameters
+    ----------
+    ev : polars.DataFrame
+        Prepared call events with the guard flags (``conf_made``, ``observer``,
+        ``self_deleted``) of :mod:`statcli.derive.calls`.
+    call_pairs : polars.DataFrame or None
+        Start/end pairs of the call-type family (``s_*`` / ``e_*`` columns).
+
+    Returns
+    -------
+    polars.DataFrame
+        Raw momentary rows (``dn``, ``conn_id``, ``action``, ``start``, ``end``, …).
+    """
+    out = []
+    if call_pairs is not None and call_pairs.height:
+        ended = call_pairs.filter(pl.col("e_ts").is_not_null())
+        # CALL-10: the transferring DN releases its call with CallState 1.
+        made = ended.filter(pl.col("e__reason") == "transferred")
+        out.append(_momentary(made, pl.lit("CallTransferMade"), "e_ts", "e_conn_id", "s_ct", "e_queue",
+                              "e_source", "e_line"))
+        # CALL-9: a party change of an established call: taken here, or completed elsewhere.
+        changed = ended.filter(pl.col("e_kind") == "party_changed")
+        taken = ((pl.col("e_third_party_dn_role") == TRANSFERRED_BY) | (pl.col("e_other_dn_role") == TRANSFERRED_BY)
+                 | (pl.col("s_ct") == CONSULT)).fill_null(False)
+        action = pl.when(taken).then(pl.lit("CallTransferTaken")).otherwise(pl.lit("CallTransferPartyChanged"))
+        out.append(_momentary(changed, action, "e_ts", "e_conn_id", "e_ct", "e_queue", "e_source", "e_line"))
+    real = ev.filter(pl.col("_sub") == 0)
+    # CALL-10 single-step / mute transfer: the target's first leg event names it TransferredBy.
+    first = real.filter((pl.int_range(pl.len()).over(KEYS) == 0)
+                        & (pl.col("kind") != "party_changed")
+                        & (pl.col("third_party_dn_role") == TRANSFERRED_BY).fill_null(False))
+    out.append(_momentary(first, pl.lit("CallTransferTaken"), "ts", "conn_id", "ct", "queue", "source", "line"))
+    # CALL-11 roles, checked in this order: requester, merging consulted party, others.
+    added = real.filter((pl.col("kind") == "party_added") & ~pl.col("observer"))
+    conf = (pl.when(pl.col("conf_made")).then(pl.lit("CallConferenceMade"))
+            .when(pl.col("this_dn_role").is_in(JOINED_ROLES).fill_null(False)).then(pl.lit("CallConferenceJoined"))
+            .otherwise(pl.lit("CallConferencePartyAdded")))
+    out.append(_momentary(added, conf, "ts", "conn_id", "ct", "queue", "source", "line"))
+    deleted = real.filter((pl.col("kind") == "party_deleted") & ~pl.col("self_deleted"))
+    out.append(_momentary(deleted, pl.lit("CallConferencePartyDeleted"), "ts", "conn_id", "ct", "queue",
+                          "source", "line"))
+    return pl.concat([f for f in out], how="vertical_relaxed")
