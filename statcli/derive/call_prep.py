@@ -56,32 +56,44 @@ def _legs(calls: pl.DataFrame) -> pl.DataFrame:
     return legs
 
 
-def _broadcast_rows(events: pl.DataFrame, calls: pl.DataFrame, legs: pl.DataFrame) -> pl.DataFrame:
+def _losses(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
+    """``dn, _loss, source, line``: when each DN lost monitoring (REG-10).
+
+    The core's ``ctx.monitoring_losses`` (real Monitored → NotMonitored
+    transitions) is used when present; otherwise every
+    ``EventDNOutOfService`` of the DN and ``EventLinkDisconnected`` of its
+    T-Server counts.
+    """
+    if ctx.monitoring_losses is not None:
+        return ctx.monitoring_losses.select(
+            pl.col("dn").cast(pl.String), pl.col("lost_at").cast(events.schema["ts"]).alias("_loss"),
+            pl.lit(None, pl.String).alias("source"), pl.lit(None, pl.Int64).alias("line"))
+    cols = [pl.col("ts").alias("_loss"), "source", "line"]
+    by_dn = (events.filter(pl.col("event").is_in(R.DN_LOSS_EVENTS) & pl.col("this_dn").is_not_null())
+             .select(pl.col("this_dn").alias("dn"), *cols))
+    dn_server = (events.filter(pl.col("this_dn").is_not_null()).group_by("this_dn")
+                 .agg(pl.col("server").first()).rename({"this_dn": "dn"}))
+    by_server = (events.filter(pl.col("event").is_in(R.SERVER_LOSS_EVENTS)).select("server", *cols)
+                 .join(dn_server, on="server", nulls_equal=True).select("dn", "_loss", "source", "line"))
+    return pl.concat([by_dn, by_server])
+
+
+def _broadcast_rows(events: pl.DataFrame, calls: pl.DataFrame, legs: pl.DataFrame,
+                    ctx: DeriveContext) -> pl.DataFrame:
     """``stuck`` and ``lost`` rows for every affected (dn, leg)."""
     deleted = (events.filter((pl.col("event") == "EventCallDeleted") & pl.col("conn_id").is_not_null())
                .select("ts", "conn_id", "source", "line"))
-    stuck = (deleted.join(legs, on="conn_id")
-             .with_columns(kind=pl.lit("stuck")))
+    stuck = deleted.join(legs, on="conn_id").with_columns(kind=pl.lit("stuck"))
     # REG-10: the first monitoring loss after a leg starts ends what is running on it.
-    leg_start = (calls.group_by(KEYS).agg(pl.col("ts").min().alias("_start"), pl.col("server").first(),
-                                          pl.col("conn_id").last())
+    leg_start = (calls.group_by(KEYS).agg(pl.col("ts").min().alias("_start"), pl.col("conn_id").last())
                  .sort("_start"))
-    loss_cols = [pl.col("ts").alias("_loss"), "source", "line"]
-    by_dn = (events.filter(pl.col("event").is_in(R.DN_LOSS_EVENTS) & pl.col("this_dn").is_not_null())
-             .select(pl.col("this_dn").alias("dn"), *loss_cols).sort("_loss"))
-    by_server = (events.filter(pl.col("event").is_in(R.SERVER_LOSS_EVENTS))
-                 .select(pl.col("server").fill_null(""), *loss_cols).sort("_loss"))
-    kw = dict(left_on="_start", right_on="_loss", strategy="forward", check_sortedness=False)
-    lost_dn = leg_start.join_asof(by_dn, by="dn", **kw)
-    lost_srv = leg_start.with_columns(pl.col("server").fill_null("")).join_asof(by_server, by="server", **kw)
-    lost = (pl.concat([lost_dn.select(*KEYS, "conn_id", "_loss", "source", "line"),
-                       lost_srv.select(*KEYS, "conn_id", "_loss", "source", "line")])
+    lost = (leg_start.join_asof(_losses(events, ctx).sort("_loss"), left_on="_start", right_on="_loss",
+                                by="dn", strategy="forward", check_sortedness=False)
             .drop_nulls("_loss")
-            .sort("_loss").group_by(KEYS, maintain_order=True).first()
-            .rename({"_loss": "ts"})
+            .select("_loss", *KEYS, "conn_id", "source", "line").rename({"_loss": "ts"})
             .with_columns(kind=pl.lit("lost")))
     return pl.concat([stuck.select("ts", *KEYS, "conn_id", "kind", "source", "line"),
-                      lost.select("ts", *KEYS, "conn_id", "kind", "source", "line")])
+                      lost.select("ts", *KEYS, "conn_id", "kind", "source", "line")], how="vertical_relaxed")
 
 
 def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
@@ -129,7 +141,7 @@ def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFram
     calls = calls.join(rel, on=["dn", "conn_id", "ts", "source", "line"], how="left", nulls_equal=True)
     legs = _legs(calls)
     calls = calls.join(legs, on=["dn", "conn_id"], how="left").with_columns(_sub=pl.lit(0, pl.Int8))
-    extra = _broadcast_rows(ordered, calls, legs).with_columns(
+    extra = _broadcast_rows(ordered, calls, legs, ctx).with_columns(
         _sub=pl.lit(1, pl.Int8), _ord=pl.lit(None, pl.UInt32))
     rows = pl.concat([calls, extra], how="diagonal_relaxed")
     state_class = pl.col("call_state").replace_strict(R.RELEASE_STATES, default="other", return_dtype=pl.String)
