@@ -13,6 +13,7 @@ import polars as pl
 
 from statcli.derive.agent_state import derive_agent_state
 from statcli.derive.base import MODES, DeriveContext, finalize_actions, order_events
+from statcli.derive.calls import derive_calls
 from statcli.derive.dn_types import infer_dn_types
 from statcli.derive.monitoring import derive_monitoring, monitoring_losses
 from statcli.errors import UserError
@@ -115,8 +116,9 @@ def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | No
     # 2. Regular DNs, not interaction-related: login, work state, hook, UserEvent (DN-3..16, seed 001).
     regular = derive_agent_state(events, ctx)
     # 3. Calls on regular DNs (CALL-*, REL-*, STUCK-1, REG-8/9c).
+    calls = derive_calls(events, ctx)
     # 4. Mediation DNs and virtual queues (MED-*, VQ-*, CALL-8), from events + the regular rows.
     # 5. Campaign actions (OCS).
 
-    frames = [monitored, regular]
+    frames = [monitored, regular, calls]
     return finalize_actions(frames, ctx)
