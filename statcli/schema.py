@@ -141,11 +141,14 @@ CAMPAIGN_EVENTS = _table(
         ("source", pl.String, True, "the log file"),
         ("line", pl.Int64, True, "1-based line number"),
         ("server", pl.String, True, "OCS application name"),
-        ("kind", pl.String, True, "what happened: group_loaded, group_started, dial_mode_changed, dial_completed, …"),
+        ("kind", pl.String, True, "what happened: group_loaded / group_started / group_stopped / group_unloaded, "
+                                  "dial_mode_changed, waiting_{agents,ports,records}_{start,over}, "
+                                  "system_error_{start,over}, dial_completed, record_finalized, chain_finalized, "
+                                  "callback_{scheduled,completed,missed}, agent_error, records_scheduled, records_ready"),
         ("campaign", pl.String, True, "campaign name"),
         ("group", pl.String, True, "agent/place group name of the campaign group"),
         ("calling_list", pl.String, True, "calling list name"),
-        ("dial_mode", pl.String, True, "dial mode name (Predictive, Progressive, Preview, …)"),
+        ("dial_mode", pl.String, True, "dial mode as its Stat Server action name (Predict, Progress, Preview, …)"),
         ("call_result", pl.Int16, True, "OCS call_result code"),
         ("record_handle", pl.Int64, True, "OCS record handle"),
         ("chain_id", pl.Int64, True, "chain id of the record"),
@@ -153,6 +156,19 @@ CAMPAIGN_EVENTS = _table(
         ("this_dn", pl.String, True, "DN involved"),
         ("user_data", KV_LIST, True, "key-value data of the occurrence"),
         ("attributes", ATTR_LIST, True, "every other field: name and raw value"),
+        ("source_ts", UTC_US, False, "AttributeTimeinSecs + uSecs of a client-side TEvent dump"),
+        ("evidence", pl.String, False, "what reported it: lifecycle, cm:<message>, user_event:<name>, "
+                                       "agent_request:<name>, stat_event:<code>, db_update, db_count"),
+        ("chain_n", pl.Int32, False, "position of the record in its chain"),
+        ("attempt", pl.Int32, False, "attempt number of the record"),
+        ("record_status", pl.Int16, False, "record_status written or reported (3 Updated, 6 Agent Error, …)"),
+        ("record_type", pl.Int16, False, "record_type (2 General, 5 Personal CallBack, 6 Campaign CallBack, …)"),
+        ("callback_type", pl.String, False, "personal / campaign for callback kinds"),
+        ("count", pl.Int64, False, "records_ready: the ready (unprocessed) record count of the list"),
+        ("campaign_dbid", pl.Int64, False, "campaign DBID when the log names it by DBID"),
+        ("group_dbid", pl.Int64, False, "group DBID when the log names it by DBID"),
+        ("list_dbid", pl.Int64, False, "calling-list DBID when the log names it by DBID"),
+        ("tz_source", pl.String, False, "how `ts` got its UTC offset: tz-option, header, timeinsecs, utc"),
     ],
 )
 
