@@ -1,0 +1,206 @@
+"""Log bytes → one Polars row per line, each line classified by its shape.
+
+Classification is a handful of literal-prefix tests and anchored regular
+expressions evaluated on the whole column (log-formats §4–§7, §10). The rules
+are data: :data:`LINE_KINDS` says what each kind means and which accounting
+category its lines fall in. SIP messages are consumed by their byte count
+(§6.1) so that body lines are never read as log lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+
+import polars as pl
+
+from statcli.read.timestamps import parse_stamps
+
+# Decoding: UTF-8, with invalid bytes taken as Latin-1 (lossless: every byte maps to
+# one character and back), so Latin-1 user data survives and nothing aborts a file.
+codecs.register_error("statcli-latin1", lambda e: (e.object[e.start:e.end].decode("latin-1"), e.end))
+
+#: line kind → (starts a record?, accounting category of the record it starts)
+LINE_KINDS: dict[str, tuple[bool, str]] = {
+    "blank": (True, "blank"),
+    "ev_hdr": (True, "event"),            # @time [tag] version context: message EventX
+    "rq_hdr": (True, "request"),          # @time … : message RequestX, or a bare `message RequestX`
+    "iscc_hdr": (True, "iscc"),           # [ISCC] messages
+    "bsync_hdr": (True, "bsync"),         # @time [BSYNC] Trace: Send to backup …
+    "client_ev_hdr": (True, "event"),     # received from … message EventX
+    "client_rq_hdr": (True, "request"),   # request to … message RequestX
+    "req_announce": (True, "request"),    # Trc 04541 RequestX received from [n] (…)
+    "std": (True, "std"),                 # stamp Lvl NNNNN text
+    "sip_hdr": (True, "sip"),             # … N bytes to|from ip:port >>>>>
+    "handler": (True, "handler"),         # $+ $- $* markers
+    "urs": (True, "urs"),                 # _X_I_<connid> [..] …
+    "ciface": (True, "ciface"),           # +++ CIFace::Request +++
+    "brace": (True, "ocs_summary"),       # { } around OCS TEvent summaries
+    "trace": (True, "trace"),             # any other stamped line: free text
+    "psdk": (True, "unsupported"),        # Platform SDK client log line (T9 stamp)
+    "cont": (False, ""),                  # TAB-led line: belongs to the open record
+    "space_cont": (False, ""),            # space-led line
+    "msg_line": (False, ""),              # `message X` after a BSYNC header or 04541 line
+    "sent_to": (False, ""),               # `..sent to` terminator of a client request
+    "sip_body": (False, ""),              # consumed by the SIP byte count
+    "other": (False, ""),                 # unstamped text that fits nothing
+}
+
+#: Categories whose records may take free-text continuation lines.
+FREE_TEXT = ("std", "trace", "handler", "urs", "ciface", "ocs_summary", "sip")
+#: Categories whose records are T-Library blocks (TAB attribute lines).
+BLOCKS = ("event", "request", "bsync", "iscc")
+
+_LEVELS = r"(?:Std|Int|Trc|Dbg|Alr|Unk|Non|Standard|Interaction|Trace|Debug|Alarm|Unknown|None)"
+_STD = r"^(?:" + _LEVELS + r" \d{5}|\S+ \S+ \S+ GCTI-\d{2}-\d{5}|[A-Z][a-z]+ \d{5}) "
+_SIP_TAIL = (r"(?:SIPTR: Received|Sending) +\[[^\]]*\] (\d+) bytes (?:from|to) \S+ "
+             r"(?:>>>>>|<<<<<|>>>|<<<)\s*$")
+
+
+def decode_lines(data: bytes) -> tuple[pl.Series, int]:
+    """Split log bytes into lines (a String Series) and count non-UTF-8 lines.
+
+    A leading BOM and one trailing CR per line are removed. Valid UTF-8 takes a
+    fast multi-threaded path; other input is decoded with invalid bytes read
+    as Latin-1.
+
+    Examples
+    --------
+    >>> s, bad = decode_lines(b"\\xef\\xbb\\xbfa\\r\\n\\nb\\xe9\\n")
+    >>> s.to_list(), bad
+    (['a', '', 'bé'], 1)
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    if not data:
+        return pl.Series("text", [], dtype=pl.String), 0
+    expected = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if b"\x1f" not in data:
+        try:
+            df = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
+                             new_columns=["text"], schema={"text": pl.String})
+            if df.height == expected:
+                return df["text"].fill_null(""), 0
+        except pl.exceptions.PolarsError:
+            pass
+    bad = 0
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="statcli-latin1")
+        bad = sum(1 for raw in data.split(b"\n") if _not_utf8(raw))
+    parts = text.split("\n")
+    if text.endswith("\n"):
+        parts.pop()
+    return pl.Series("text", parts, dtype=pl.String).str.strip_suffix("\r"), bad
+
+
+def _not_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def classify(lines: pl.DataFrame) -> pl.DataFrame:
+    """Add ``kind`` and the stamp columns to a frame of lines (column ``text``).
+
+    Returns the frame with ``st_form``, ``st_date``, ``st_tod``, ``st_len``,
+    ``kind`` and, for SIP headers, ``sip_bytes``; SIP body lines are re-kinded
+    ``sip_body`` by :func:`consume_sip`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = classify(pl.DataFrame({"text": [
+    ...     "@16:45:24.5939 [0] 8.1.101.25 distribute_event: message EventReleased",
+    ...     "\\tAttributeThisDN\\t'7001'",
+    ...     "16:45:24.594 Trc 04542 EventReleased sent to [5] (00000001 Stat 1.2.3.4:5)",
+    ...     "21:06:21.751: trunk ip addr 192.168.210.54",
+    ...     "$-CTI:PRM:ON_DN_IN_SERVICE:191:117", ""]}))
+    >>> df["kind"].to_list()
+    ['ev_hdr', 'cont', 'std', 'trace', 'handler', 'blank']
+    """
+    df = parse_stamps(lines)
+    text = pl.col("text")
+    rest = text.str.slice(pl.col("st_len").fill_null(0))
+    stamped = pl.col("st_form").is_not_null()
+    form = pl.col("st_form")
+    first = text.str.slice(0, 1)
+    has_msg = text.str.contains(": message ", literal=True)
+    msg_name = text.str.extract(r": message (\w+)", 1)
+    sip_n = text.str.extract(_SIP_TAIL, 1).cast(pl.Int64, strict=False)
+    is_std = stamped & rest.str.contains(_STD)
+    df = df.with_columns(sip_bytes=pl.when(text.str.contains("bytes", literal=True)).then(sip_n))
+    kind = (
+        pl.when(text.str.strip_chars() == "").then(pl.lit("blank"))
+        .when(first == "\t").then(pl.lit("cont"))
+        .when((form == "T2") & rest.str.starts_with("[BSYNC]")).then(pl.lit("bsync_hdr"))
+        .when((form == "T2") & (rest.str.starts_with("[ISCC]") | msg_name.str.starts_with("ISCC")))
+        .then(pl.lit("iscc_hdr"))
+        .when((form == "T2") & has_msg & msg_name.str.starts_with("Request")).then(pl.lit("rq_hdr"))
+        .when((form == "T2") & has_msg).then(pl.lit("ev_hdr"))
+        .when(pl.col("sip_bytes").is_not_null()).then(pl.lit("sip_hdr"))
+        .when(text.str.starts_with("received from ") & text.str.contains(r" message Event\w"))
+        .then(pl.lit("client_ev_hdr"))
+        .when(text.str.starts_with("received from ") | text.str.starts_with("request to "))
+        .then(pl.lit("client_rq_hdr"))
+        .when(text.str.starts_with("message ")).then(pl.lit("msg_line"))
+        .when(text.str.starts_with("..sent to")).then(pl.lit("sent_to"))
+        .when((first == "{") | (first == "}")).then(pl.lit("brace"))
+        .when(form == "T9").then(pl.lit("psdk"))
+        .when(is_std & rest.str.contains(r"^\S+ 04541 Request\w+ received from \[")).then(pl.lit("req_announce"))
+        .when(is_std).then(pl.lit("std"))
+        .when((form == "T8") | text.str.contains(r"^_[A-Z]_I_")).then(pl.lit("urs"))
+        .when(rest.str.contains(r"^\$[+\-*]")).then(pl.lit("handler"))
+        .when(stamped & rest.str.starts_with("+++ CIFace")).then(pl.lit("ciface"))
+        .when(stamped).then(pl.lit("trace"))
+        .when(first == " ").then(pl.lit("space_cont"))
+        .otherwise(pl.lit("other"))
+    )
+    return df.with_columns(kind=kind)
+
+
+def consume_sip(df: pl.DataFrame) -> pl.DataFrame:
+    """Re-kind the lines of SIP messages as ``sip_body`` using each header's byte count.
+
+    Each body line counts its length + 2 (CRLF; CRs stripped in transfer are
+    counted as if present, §6.1). A body ends early at the next line that is
+    certainly a log record (an event header, a standard line or another SIP
+    header), the last safety stop of the reference.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = classify(pl.DataFrame({"text": [
+    ...     "19:46:27.796: Sending  [61,TCP] 9 bytes to 1.2.3.4:5070 >>>>>", "INFO x", "a", "",
+    ...     "19:46:27.797 Std 05060 next"]}))
+    >>> consume_sip(df)["kind"].to_list()
+    ['sip_hdr', 'sip_body', 'sip_body', 'blank', 'std']
+    """
+    if df.filter(pl.col("kind") == "sip_hdr").height == 0:
+        return df
+    idx = df.with_row_index("_r").with_columns(
+        _cum=(pl.col("text").str.len_bytes().cast(pl.Int64) + 2).cum_sum())
+    hdrs = idx.filter(pl.col("kind") == "sip_hdr").select(
+        "_r", _target=pl.col("_cum") + pl.col("sip_bytes"))
+    # the last line of each body: the first row whose cumulative size reaches the target
+    ends = hdrs.sort("_target").join_asof(
+        idx.select(pl.col("_cum").alias("_target"), pl.col("_r").alias("_end")).sort("_target"),
+        on="_target", strategy="forward")
+    strong = idx.filter(pl.col("kind").is_in(["ev_hdr", "std", "sip_hdr", "req_announce", "bsync_hdr"])
+                        ).select(pl.col("_r").alias("_stop"), (pl.col("_r") - 1).alias("_key"))
+    ends = ends.sort("_r").join_asof(strong.sort("_key"), left_on="_r", right_on="_key",
+                                     strategy="forward", allow_exact_matches=False)
+    last = pl.min_horizontal(pl.col("_end").fill_null(idx.height - 1), pl.col("_stop").fill_null(idx.height) - 1)
+    spans = ends.select(start=pl.col("_r") + 1, stop=last).filter(pl.col("stop") >= pl.col("start"))
+    delta = pl.concat([
+        spans.select(pos=pl.col("start").cast(pl.Int64), d=pl.lit(1, pl.Int64)),
+        spans.select(pos=pl.col("stop").cast(pl.Int64) + 1, d=pl.lit(-1, pl.Int64)),
+    ]).group_by("pos").agg(pl.col("d").sum())
+    inside = (idx.select(pos=pl.col("_r").cast(pl.Int64))
+              .join(delta, on="pos", how="left", maintain_order="left")
+              .select(pl.col("d").fill_null(0).cum_sum() > 0)
+              .to_series())
+    return df.with_columns(kind=pl.when(inside).then(pl.lit("sip_body")).otherwise(pl.col("kind")))

@@ -1,0 +1,397 @@
+"""T-Server / SIP Server logs → the ``events`` table (DESIGN.md §1).
+
+The reader takes files, folders, globs, ``-``, ``.gz`` and ``.zip``, groups
+rotated segments into streams and reads each stream segment by segment: the
+unfinished last record of a segment is carried over to the next one, so a
+block split across two files is rejoined, and memory stays bounded by one
+segment. Every line is accounted for (DESIGN.md §6): part of an event,
+a recognised non-event (request, BSYNC copy, SIP message, Std/Trc line,
+header, …) or skipped with a reason.
+
+Examples
+--------
+>>> import statcli, tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "excerpt.log"
+>>> _ = p.write_text("@10:15:32.1230 [0] 8.1.101.25 distribute_event: message EventRinging\\n"
+...                  "\\tAttributeThisDN\\t'7001'\\n\\tAttributeConnID\\t0077028A809F7004\\n")
+>>> ev = statcli.read_tserver_log(p, date="2026-01-16")
+>>> ev.select("event", "this_dn", "conn_id").row(0)
+('EventRinging', '7001', '0077028a809f7004')
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date as date_type, datetime, timedelta
+from typing import Callable, Iterable
+
+import polars as pl
+
+from statcli.errors import StrictError, UserError
+from statcli.read.anchor import Anchor, anchor_times, epoch_anchor_dates, round_offset
+from statcli.read.blocks import extract_blocks
+from statcli.read.lines import BLOCKS, FREE_TEXT, LINE_KINDS, classify, consume_sip, decode_lines
+from statcli.read.sources import Segment, Stream, collect_segments, group_streams
+from statcli.schema import EVENTS, conform
+
+Sources = str | os.PathLike | Iterable[str | os.PathLike]
+EXAMPLES_PER_REASON = 5
+_STARTS = [k for k, (start, _) in LINE_KINDS.items() if start]
+_EVENT_STARTS = ("ev_hdr", "client_ev_hdr")
+
+
+@dataclass
+class ParseResult:
+    """Everything a parse produced: the events and the accounting of every line.
+
+    Attributes
+    ----------
+    events : polars.DataFrame
+        The events table (EVENTS schema).
+    lines : dict
+        Accounting category → number of input lines (sums to ``total_lines``).
+    skipped : dict
+        Skip reason → number of lines.
+    examples : list of (source, line, reason, text)
+        The first few skipped lines of each reason.
+    warnings : dict
+        Recoverable oddities → count (non-UTF-8 lines, key-value count mismatches, …).
+    tz_basis : dict
+        Stream → how its UTC offset was found (``tz-option``, ``header``,
+        ``timeinsecs``, ``utc``) and the offset.
+    total_lines : int
+        Lines read.
+    segments : list of str
+        Segments read, in reading order.
+    """
+
+    events: pl.DataFrame
+    lines: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    examples: list[tuple[str, int, str, str]] = field(default_factory=list)
+    warnings: dict[str, int] = field(default_factory=dict)
+    tz_basis: dict[str, str] = field(default_factory=dict)
+    total_lines: int = 0
+    segments: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_lines(self) -> int:
+        return sum(self.skipped.values())
+
+
+class _Accounting:
+    def __init__(self) -> None:
+        self.lines: dict[str, int] = {}
+        self.skipped: dict[str, int] = {}
+        self.examples: list[tuple[str, int, str, str]] = []
+        self.warnings: dict[str, int] = {}
+
+    def add_lines(self, cats: pl.DataFrame) -> None:
+        for cat, n in cats.group_by("cat").len().iter_rows():
+            self.lines[cat] = self.lines.get(cat, 0) + n
+
+    def add_skipped(self, rows: pl.DataFrame) -> None:
+        if rows.height == 0:
+            return
+        for reason, n in rows.group_by("reason").len().iter_rows():
+            self.skipped[reason] = self.skipped.get(reason, 0) + n
+        shown = {r for *_, r, _ in self.examples}
+        for reason, group in rows.group_by("reason", maintain_order=True):
+            reason = reason[0]
+            have = sum(1 for e in self.examples if e[2] == reason)
+            for src, line, text in group.select("source", "line", "text").head(EXAMPLES_PER_REASON - have).iter_rows():
+                self.examples.append((src, line, reason, text[:200]))
+            shown.add(reason)
+
+    def unsupported(self) -> int:
+        return self.lines.get("unsupported", 0)
+
+    def warn(self, key: str, n: int = 1) -> None:
+        if n:
+            self.warnings[key] = self.warnings.get(key, 0) + n
+
+
+def _parse_date(value: str | date_type | None) -> date_type | None:
+    if value is None or isinstance(value, date_type):
+        return value
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise UserError(f"invalid --date {value!r}: use YYYY-MM-DD") from None
+
+
+def _check_tz(tz: str | None) -> None:
+    if tz is None:
+        return
+    try:
+        pl.select(pl.lit(datetime(2020, 1, 1)).dt.replace_time_zone(tz))
+    except Exception:  # noqa: BLE001 - polars raises several types for unknown zones
+        raise UserError(f"unknown time zone {tz!r}: use an IANA name such as Europe/Berlin") from None
+
+
+def _records(df: pl.DataFrame, rec_offset: int) -> pl.DataFrame:
+    """Record ids, record kinds and accounting categories for classified lines."""
+    msg_name = pl.col("text").str.extract(r"^message (\w+)", 1)
+    starts_other = pl.col("kind").is_in(_STARTS)
+    # `message X` belongs to a preceding BSYNC header or 04541 announcement; alone, it opens a block.
+    prev_start = pl.when(starts_other).then(pl.col("kind")).forward_fill().shift(1)
+    joins_prev = (pl.col("kind") == "msg_line") & prev_start.is_in(["bsync_hdr", "req_announce"])
+    lone_msg = (pl.col("kind") == "msg_line") & ~joins_prev.fill_null(False)
+    df = df.with_columns(
+        kind=pl.when(lone_msg & msg_name.str.starts_with("Event")).then(pl.lit("ev_hdr"))
+        .when(lone_msg).then(pl.lit("rq_hdr")).otherwise(pl.col("kind")))
+    is_start = pl.col("kind").is_in(_STARTS)
+    df = df.with_columns(is_start=is_start).with_columns(
+        rec=(pl.col("is_start").cum_sum() + rec_offset).cast(pl.UInt32),
+        rec_kind=pl.when(pl.col("is_start")).then(pl.col("kind")).forward_fill())
+    cat_of = {k: c for k, (s, c) in LINE_KINDS.items() if s}
+    rec_cat = pl.col("rec_kind").replace_strict(cat_of, default=None)
+    looks_attr = pl.col("text").str.strip_chars_start(" ").str.contains(r"^(Attribute\w|')")
+    cont_kinds = pl.col("kind").is_in(["cont", "space_cont", "msg_line", "sent_to", "other"])
+    cat = (
+        pl.when(pl.col("is_start")).then(rec_cat)
+        .when(pl.col("kind") == "sip_body").then(pl.lit("sip"))
+        .when(rec_cat.is_in(list(FREE_TEXT)) & cont_kinds).then(rec_cat)
+        .when(rec_cat == "unsupported").then(rec_cat)
+        .when(rec_cat.is_in(list(BLOCKS)) & pl.col("kind").is_in(["cont", "msg_line", "sent_to"])).then(rec_cat)
+        .when(rec_cat.is_in(list(BLOCKS)) & (pl.col("kind") == "space_cont") & looks_attr).then(rec_cat)
+        .otherwise(pl.lit("skipped"))
+    )
+    reason = (
+        pl.when(pl.col("rec_kind").is_null() & (pl.col("kind") == "cont"))
+        .then(pl.lit("continuation line before any block (the stream starts inside a block)"))
+        .when(pl.col("kind") == "cont").then(pl.lit("continuation line outside a block"))
+        .otherwise(pl.lit("unrecognised line"))
+    )
+    return df.with_columns(cat=cat).with_columns(reason=pl.when(pl.col("cat") == "skipped").then(reason))
+
+
+@dataclass
+class _StreamState:
+    anchor: Anchor | None = None
+    weak: bool = False  # the anchor is only --date: any date found in the log wins (§3.5 order)
+    rec_offset: int = 0
+
+
+def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting) -> pl.DataFrame:
+    """Classify a chunk of one stream and return its event rows (log_time, no ts yet)."""
+    df = consume_sip(classify(chunk))
+    df = _records(df, state.rec_offset).with_row_index("pos")
+    state.rec_offset = int(df["rec"].max() or state.rec_offset) + 1
+
+    blocks = df.filter(pl.col("rec_kind").is_in(_EVENT_STARTS) & (pl.col("cat") == "event"))
+    events, malformed = extract_blocks(blocks.with_columns(order=pl.col("pos").cast(pl.Int64) * 2),
+                                       acct.warnings)
+    events = events.filter(pl.col("event").str.starts_with("Event"))
+    bad = df.join(malformed.select(pos=(pl.col("order") // 2).cast(pl.UInt32)), on="pos", how="semi")
+    df = df.with_columns(
+        cat=pl.when(pl.col("pos").is_in(bad["pos"].implode())).then(pl.lit("skipped")).otherwise(pl.col("cat")),
+        reason=pl.when(pl.col("pos").is_in(bad["pos"].implode()))
+        .then(pl.lit("malformed line inside a T-Library block")).otherwise(pl.col("reason")))
+    acct.add_lines(df.select("cat"))
+    acct.add_skipped(df.filter(pl.col("cat") == "skipped").select("source", "line", "text", "reason"))
+
+    heads = df.filter(pl.col("is_start")).select("rec", "pos", "source", "line")
+    events = events.join(heads, on="rec", how="left")
+
+    # Dates: stamped lines, check-point payloads, then event epochs when nothing else anchors.
+    checkpoint = pl.col("text").str.extract(r" 04120 Check point (\d{4}-\d{2}-\d{2})", 1).str.to_date(strict=False)
+    stamps = df.filter(pl.col("st_tod").is_not_null()).select(
+        "pos", st_date=pl.coalesce("st_date", checkpoint), st_tod="st_tod")
+    undated = stamps["st_date"].null_count() == stamps.height
+    if (state.anchor is None or state.weak) and undated and "_timein_label" in events.columns:
+        epoch = epoch_anchor_dates(events.select("pos", "_timein_secs", "_timein_label"))
+        stamps = stamps.join(epoch.rename({"st_date": "_ed"}), on="pos", how="left").select(
+            "pos", st_date=pl.coalesce("st_date", "_ed"), st_tod="st_tod")
+    found_date = stamps["st_date"].null_count() < stamps.height
+    times = anchor_times(stamps, None if (state.weak and found_date) else state.anchor)
+    if times.height:
+        last = times.drop_nulls("log_time").tail(1)
+        if last.height:
+            state.anchor, state.weak = Anchor.from_datetime(last["log_time"][0]), False
+    # Unstamped records (client dumps) inherit the time of the last stamped line (§3.4);
+    # a dump before any stamp takes the first one after it.
+    timeline = df.select("pos").join(times, on="pos", how="left").with_columns(
+        pl.col("log_time").forward_fill().backward_fill())
+    return events.join(timeline, on="pos", how="left")
+
+
+def _segment_lines(seg: Segment, acct: _Accounting) -> tuple[pl.DataFrame, int, object]:
+    data = seg.read_bytes()
+    if b"\x00" in data[:65536]:
+        raise UserError(f"{seg.name} is not a text log (binary data)")
+    text, bad = decode_lines(data)
+    acct.warn("non-UTF-8 lines (decoded as Latin-1)", bad)
+    return pl.DataFrame({"text": text}), len(data), seg.header()
+
+
+def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
+                   advance: Callable[[int], None], segments_read: list[str]) -> tuple[pl.DataFrame, dict]:
+    state = _StreamState()
+    carry = None
+    pieces = []
+    info: dict = {}
+    for i, seg in enumerate(stream.segments):
+        lines, nbytes, header = _segment_lines(seg, acct)
+        segments_read.append(seg.name)
+        n = lines.height
+        if n == 0:
+            acct.warn("empty files")
+        lines = lines.with_columns(source=pl.lit(seg.name), line=pl.int_range(1, n + 1, dtype=pl.Int64))
+        if header.n_lines:
+            acct.lines["header"] = acct.lines.get("header", 0) + min(header.n_lines, n)
+            lines = lines.slice(header.n_lines)
+        if i == 0:
+            info = {"server": header.app_name or seg.base, "local": header.local_time,
+                    "utc": header.start_utc, "app_type": header.app_type}
+            stamp_time = seg.stamp_time
+            state.anchor = (Anchor.from_datetime(header.local_time) if header.local_time
+                            else Anchor.from_datetime(stamp_time) if stamp_time
+                            else start)
+            state.weak = not header.local_time and not stamp_time
+        elif state.anchor is None and header.local_time:
+            state.anchor = Anchor.from_datetime(header.local_time)
+        if carry is not None:
+            lines = pl.concat([carry, lines])
+        last_segment = i == len(stream.segments) - 1
+        if not last_segment and lines.height:
+            # Keep the last record open: it may continue in the next segment (§2.4).
+            kinds = consume_sip(classify(lines)).select(pl.col("kind").is_in(_STARTS + ["msg_line"]))
+            starts = kinds.to_series().arg_true()
+            cut = int(starts[-1]) if len(starts) else 0
+            carry, lines = lines.slice(cut), lines.slice(0, cut)
+        else:
+            carry = None
+        if lines.height:
+            pieces.append(_process(lines, state, acct))
+        advance(nbytes)
+    events = pl.concat(pieces, how="diagonal_relaxed") if pieces else pl.DataFrame()
+    return events.with_columns(server=pl.lit(info.get("server"))) if events.height else events, info
+
+
+def _to_utc(events: pl.DataFrame, info: dict, tz: str | None) -> tuple[pl.DataFrame, str]:
+    """Fill ``ts`` (UTC) from ``log_time`` by the first rule that applies (DESIGN.md §1)."""
+    secs = pl.col("_timein_secs") if "_timein_secs" in events.columns else pl.lit(None, pl.Int64)
+    usecs = pl.col("_timein_usecs") if "_timein_usecs" in events.columns else pl.lit(None, pl.Int64)
+    events = events.with_columns(
+        source_ts=pl.from_epoch(secs * 1_000_000 + usecs.fill_null(0), time_unit="us").dt.replace_time_zone("UTC"))
+    if tz:
+        ts = pl.col("log_time").dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null"
+                                                     ).dt.convert_time_zone("UTC")
+        return events.with_columns(ts=ts, tz_source=pl.lit("tz-option")), f"tz-option ({tz})"
+    if info.get("local") and info.get("utc"):
+        offset, basis = round_offset((info["local"] - info["utc"]).total_seconds()), "header"
+    else:
+        diffs = events.select((pl.col("log_time") - pl.col("source_ts").dt.replace_time_zone(None))
+                              .dt.total_seconds()).drop_nulls().to_series()
+        if len(diffs):
+            offset, basis = round_offset(float(diffs.median())), "timeinsecs"
+        else:
+            offset, basis = 0, "utc"
+    ts = (pl.col("log_time") - pl.duration(seconds=offset)).dt.replace_time_zone("UTC")
+    sign = "-" if offset < 0 else "+"
+    return (events.with_columns(ts=ts, tz_source=pl.lit(basis)),
+            f"{basis} (UTC{sign}{abs(offset) // 3600:02d}:{abs(offset) % 3600 // 60:02d})")
+
+
+def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | date_type | None = None,
+                      progress: Callable[[int], None] | None = None) -> ParseResult:
+    """Parse T-Server / SIP Server logs with full accounting.
+
+    Parameters
+    ----------
+    sources : path, glob, ``-`` or an iterable of them
+        Log files, folders, globs, ``.gz``, ``.zip``.
+    tz : str, optional
+        IANA zone of the log's wall-clock times (overrides header and epoch).
+    date : str or date, optional
+        ``YYYY-MM-DD`` anchor for time-only logs without header or dated line.
+    progress : callable, optional
+        Called with the number of bytes of each segment read.
+
+    Returns
+    -------
+    ParseResult
+
+    Raises
+    ------
+    UserError
+        Unusable input: missing file, folder without logs, binary or corrupt
+        file, no date for time-only events, unknown zone.
+    """
+    _check_tz(tz)
+    start_date = _parse_date(date)
+    start = Anchor(start_date, 0) if start_date else None
+    acct = _Accounting()
+    segments = collect_segments(sources)
+    advance = progress or (lambda n: None)
+    frames, bases, seg_names = [], {}, []
+    for stream in group_streams(segments):
+        before = acct.unsupported()
+        events, info = _stream_events(stream, acct, start, advance, seg_names)
+        if events.height == 0 and acct.unsupported() > before:
+            raise UserError(f"{stream.segments[0].name} looks like a Platform SDK client log, which statcli "
+                            "does not read (give T-Server / SIP Server or OCS logs)")
+        if events.height == 0:
+            continue
+        if events["log_time"].null_count():
+            raise UserError(f"cannot tell the date of the time-only log {stream.segments[0].name}: "
+                            "give --date YYYY-MM-DD")
+        events, basis = _to_utc(events, info, tz)
+        bases[info.get("server") or stream.key] = basis
+        frames.append(events)
+    total = sum(acct.lines.values())
+    if total == 0:
+        raise UserError("the input has no log lines (empty files)")
+    events = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    events = conform(events, EVENTS) if events.height else EVENTS.empty()
+    events = events.sort(["ts", "source", "line"], maintain_order=True)
+    return ParseResult(events=events, lines=acct.lines, skipped=acct.skipped, examples=acct.examples,
+                       warnings=acct.warnings, tz_basis=bases, total_lines=total, segments=seg_names)
+
+
+def read_tserver_log(sources: Sources, *, tz: str | None = None, date: str | date_type | None = None,
+                     strict: bool = False) -> pl.DataFrame:
+    """Read T-Server / SIP Server logs into the events table.
+
+    Parameters
+    ----------
+    sources : path, glob, ``-`` or an iterable of them
+        Log files, folders (recursively), globs, ``.gz`` and ``.zip``.
+    tz : str, optional
+        IANA time zone of the log's clock (default: header, then
+        ``AttributeTimeinSecs``, then UTC).
+    date : str, optional
+        ``YYYY-MM-DD`` for time-only excerpts without header or dated line.
+    strict : bool, default False
+        Raise :class:`statcli.errors.StrictError` when any line was skipped.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per TEvent, in the EVENTS schema (``statcli.schema.EVENTS``).
+
+    Examples
+    --------
+    >>> import statcli
+    >>> ev = statcli.read_tserver_log("sample_logs/")  # doctest: +SKIP
+    >>> ev.group_by("event").len()                     # doctest: +SKIP
+    """
+    result = parse_tserver_log(sources, tz=tz, date=date)
+    if strict and result.skipped_lines:
+        raise StrictError(f"{result.skipped_lines} input lines were skipped (--strict)")
+    return result.events
+
+
+def scan_tserver_log(sources: Sources, *, tz: str | None = None, date: str | date_type | None = None
+                     ) -> pl.LazyFrame:
+    """Lazy variant of :func:`read_tserver_log`: nothing is read until ``collect()``.
+
+    Examples
+    --------
+    >>> import statcli
+    >>> lf = statcli.scan_tserver_log("sample_logs/")   # doctest: +SKIP
+    >>> lf.filter(pl.col("event") == "EventRinging").collect()  # doctest: +SKIP
+    """
+    return pl.defer(lambda: read_tserver_log(sources, tz=tz, date=date), schema=EVENTS.polars)
