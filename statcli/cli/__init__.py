@@ -18,7 +18,7 @@ from statcli.errors import UserError
 
 # module name in statcli.cli -> attribute holding the click command
 COMMANDS = [
-    # ("parse", "parse") is registered once the parser lands
+    ("parse", "parse"),
 ]
 
 EPILOG = """\b
