@@ -16,8 +16,9 @@ from statcli.derive.base import MODES, DeriveContext, finalize_actions, order_ev
 from statcli.derive.calls import derive_calls
 from statcli.derive.dn_types import infer_dn_types
 from statcli.derive.monitoring import derive_monitoring, monitoring_losses
+from statcli.derive.propagate import propagate_actions
 from statcli.errors import UserError
-from statcli.objects import Objects
+from statcli.objects import Objects, infer_objects
 from statcli.schema import EVENTS, conform
 
 #: Accepted spellings of ``mode`` (SSC-1: ``ss_c`` is an alias of ``cluster``).
@@ -66,7 +67,8 @@ def build_context(events: pl.DataFrame, *, objects: Objects | None = None, mode:
 
 
 def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | None = None,
-                   mode: str = "regular", campaign_events: pl.DataFrame | None = None) -> pl.DataFrame:
+                   mode: str = "regular", campaign_events: pl.DataFrame | None = None,
+                   propagate: bool | None = None) -> pl.DataFrame:
     """Derive the Stat Server actions of T-Server / SIP Server events.
 
     Parameters
@@ -82,6 +84,11 @@ def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | No
         mode (SSC-1); campaign actions stay (SSC-5).
     campaign_events : polars.DataFrame, optional
         OCS ``campaign_events`` for the campaign actions.
+    propagate : bool, optional
+        Add the Agent, Place and group copies (PROP-2..10,
+        :func:`~statcli.derive.propagate.propagate_actions`). Default: only
+        when ``objects`` is given; ``True`` always (agents and places the
+        logs show are inferred, OBJ-1); ``False`` never.
 
     Returns
     -------
@@ -121,4 +128,8 @@ def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | No
     # 5. Campaign actions (OCS).
 
     frames = [monitored, regular, calls]
-    return finalize_actions(frames, ctx)
+    actions = finalize_actions(frames, ctx)
+    # 6. Propagation to Agent, Place and groups (PROP-2..10), with the objects the logs show (OBJ-1).
+    if propagate or (propagate is None and objects is not None):
+        actions = propagate_actions(actions, infer_objects(events, ctx.dn_types, objects=objects))
+    return actions
