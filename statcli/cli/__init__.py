@@ -19,6 +19,8 @@ from statcli.errors import UserError
 # module name in statcli.cli -> attribute holding the click command
 COMMANDS = [
     ("parse", "parse"),
+    ("report", "report"),
+    ("stat_types", "stat_types"),
 ]
 
 EPILOG = """\b

@@ -132,6 +132,7 @@ def compute_statistics(
     data_start: datetime | None = None,
     data_end: datetime | None = None,
     tz: str | None = None,
+    objects=None,
 ) -> pl.DataFrame:
     """Evaluate stat types over actions (and statuses) for every interval of a time profile.
 
@@ -161,6 +162,8 @@ def compute_statistics(
         data). ``data_end`` is τ of the last, partial interval.
     tz : str, optional
         IANA zone of the profile's reset times (TIME-5); default UTC.
+    objects : statcli.objects.Objects, optional
+        Objects configuration, passed to the status derivation.
 
     Returns
     -------
@@ -191,7 +194,7 @@ def compute_statistics(
     s_items = None
     if any(st.is_status for st in types.values()):
         if statuses is None:
-            statuses = _derive_statuses(actions)
+            statuses = _derive_statuses(actions, objects)
         if statuses is not None:
             s_items = _items_from_statuses(statuses)
     win = _window([a_items, s_items], _to_epoch(data_start), _to_epoch(data_end))
@@ -218,12 +221,12 @@ def _empty() -> pl.DataFrame:
         state=pl.lit(None, pl.String), partial=pl.lit(None, pl.Boolean)).head(0)
 
 
-def _derive_statuses(actions: pl.DataFrame) -> pl.DataFrame | None:
+def _derive_statuses(actions: pl.DataFrame, objects=None) -> pl.DataFrame | None:
     try:
         from statcli.derive.status import derive_statuses
     except ImportError:
         return None
-    return derive_statuses(actions)
+    return derive_statuses(actions, objects=objects)
 
 
 def stat_type_items(st: StatType, types: StatTypeSet, a_items: pl.DataFrame, s_items: pl.DataFrame | None,

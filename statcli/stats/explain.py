@@ -98,5 +98,6 @@ def explain(actions: pl.DataFrame, stat_type: str, object_id: str, at: datetime,
         interval_start=pl.from_epoch("t0", "s").dt.replace_time_zone("UTC"),
         interval_end=pl.from_epoch("t1", "s").dt.replace_time_zone("UTC"),
     )
-    own = [c for c in (statuses.columns if st.is_status else actions.columns)]
+    # `duration` (exact) is left out: duration_s is what Stat Server counts, and CSV cannot hold durations.
+    own = [c for c in (statuses.columns if st.is_status else actions.columns) if c != "duration"]
     return rows.select("masks", "how", "seconds", "interval_start", "interval_end", *own).sort("start")

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from statcli.catalog.actions import action_catalog
+from statcli.catalog.statuses import status_priority
 
-#: Status priority table, lowest to highest (reference §3.3, ST-6: fixed).
-STATUS_PRIORITY: tuple[str, ...] = (
-    "NotMonitored", "Monitored", "LoggedIn", "OnHook", "WaitForNextCall", "OffHook",
-    "CallDialing", "CallRinging", "NotReadyForNextCall", "AfterCallWork", "CallOnHold",
-    "CallUnknown", "CallConsult", "CallInternal", "CallOutbound", "CallInbound", "LoggedOut",
-)
+#: Status priority table, lowest to highest (reference §3.3, ST-6: fixed), from the catalog.
+STATUS_PRIORITY: tuple[str, ...] = tuple(
+    status_priority("regular_dn").sort("priority")["status"].to_list())
 
 #: Subject -> which universe its masks draw names from.
 SUBJECT_UNIVERSE = {

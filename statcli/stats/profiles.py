@@ -90,7 +90,9 @@ def parse_profile_line(key: str, value: str) -> TimeProfile:
 def _check(prof: TimeProfile) -> None:
     bad = None
     if prof.type == "Growing":
-        bad = not prof.spec or not all(_POINT.match(p.strip().split(" ")[0]) for p in prof.spec.split(","))
+        points = [_POINT.match(p.strip().split(" ")[0]) for p in prof.spec.split(",")] if prof.spec else [None]
+        bad = not all(m and int(m.group(1)) < 24 and int(m.group(2)) < 60 and
+                      (m.group(4) is None or int(m.group(4)) < 60) for m in points)
     elif prof.type == "Sliding":
         m = re.match(r"^(\d+):(\d+)$", prof.spec)
         bad = not m or int(m.group(1)) <= 0 or int(m.group(2)) <= 0

@@ -108,6 +108,8 @@ class StatTypeSet(dict):
         self.filters: dict[str, str] = {}
         self.server_options: dict[str, str] = {}
         self.warnings: list[str] = []
+        #: stat types `statcli report` computes when none is named ([statcli.Report] Default).
+        self.default_report: list[str] = []
 
     def pick(self, names) -> "StatTypeSet":
         """A subset by name (case-insensitive); an unknown name is a UserError.
@@ -122,6 +124,7 @@ class StatTypeSet(dict):
         out = StatTypeSet()
         out.time_profiles, out.time_ranges = self.time_profiles, self.time_ranges
         out.filters, out.server_options, out.warnings = self.filters, self.server_options, self.warnings
+        out.default_report = self.default_report
         for n in names:
             key = lower.get(n.lower())
             if key is None:
@@ -240,6 +243,8 @@ def _apply(opts: OptionsFile, out: StatTypeSet, origin_default: str) -> None:
                 except UserError as exc:
                     raise UserError(f"{opts.path}:{e.line}: [Filters] {e.key}: {exc}") from None
                 out.filters[e.key] = e.value
+        elif name == "statcli.Report":
+            out.default_report = _split(sec.get("Default"))
         elif name.lower() == "statserver":
             out.server_options.update({k: e.value for k, e in sec.entries.items()})
         elif sec.get("Category") is not None:
@@ -312,4 +317,7 @@ def load_stat_types(path: str | Path | None = None) -> StatTypeSet:
     if path is not None:
         _apply(read_options(path), out, "user")
     _check_references(out, {})
+    missing = [n for n in out.default_report if n not in out]
+    if missing:
+        raise UserError(f"[statcli.Report] Default names unknown stat types: {', '.join(missing)}")
     return out
