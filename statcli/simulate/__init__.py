@@ -1,0 +1,189 @@
+"""A contact centre in a box: realistic SIP Server and OCS logs with ground truth.
+
+:func:`simulate` draws a deterministic day (or hour) of a small contact centre —
+agents logging in, going ready and not ready, inbound calls through a routing
+point, ACD queues and virtual queues, holds, consult transfers, conferences,
+abandons, ring-no-answer redirects, outbound and internal calls, a T-Server
+link outage — and writes it as SIP Server log segments in the real format of
+``reference/log-formats.md``, optionally an OCS log of an outbound campaign,
+plus ``ground_truth.parquet`` and ``objects.toml``.
+
+Pipeline (each step vectorized): :mod:`.timeline` (numpy draws) →
+:mod:`.flows` (events table) → :mod:`.tserver_text` / :mod:`.ocs_text`
+(text items) → :mod:`.writer` (segments); :mod:`.truth` (intervals).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from statcli.errors import UserError
+from statcli.simulate.config import SimConfig
+from statcli.simulate.flows import build_events
+from statcli.simulate.timeline import Plan, draw_plan
+from statcli.simulate.topology import Topology, build_topology, objects_toml
+from statcli.simulate.truth import GROUND_TRUTH, ground_truth
+from statcli.simulate.tserver_text import ITEM_SCHEMA, event_items, local_clock
+
+__all__ = ["simulate", "simulate_frames", "SimConfig", "SimResult", "Frames", "GROUND_TRUTH"]
+
+
+@dataclass
+class Frames:
+    """The in-memory tables of a run (no files written)."""
+
+    config: SimConfig
+    topology: Topology
+    plan: Plan
+    events: pl.DataFrame
+    truth: pl.DataFrame
+    campaign: pl.DataFrame | None = None
+
+
+@dataclass
+class SimResult:
+    """What :func:`simulate` wrote.
+
+    Attributes
+    ----------
+    tserver_files, backup_files, ocs_files : list of Path
+        Log segments, in order.
+    truth_file, objects_file : Path
+    events, calls, bytes : int
+        Number of TEvents, of distinct ConnIDs, and of log bytes written (uncompressed).
+    """
+
+    out_dir: Path
+    tserver_files: list[Path] = field(default_factory=list)
+    backup_files: list[Path] = field(default_factory=list)
+    ocs_files: list[Path] = field(default_factory=list)
+    truth_file: Path | None = None
+    objects_file: Path | None = None
+    events: int = 0
+    calls: int = 0
+    bytes: int = 0
+
+
+def simulate_frames(config: SimConfig | None = None, **options) -> Frames:
+    """Run the model and return its tables without writing anything.
+
+    Parameters
+    ----------
+    config : SimConfig, optional
+        The run's options; keyword ``options`` build one when omitted.
+
+    Examples
+    --------
+    >>> f = simulate_frames(agents=2, hours=0.25, seed=7)
+    >>> f.events.filter(pl.col("event") == "EventRegistered").height > 0
+    True
+    """
+    cfg = config or SimConfig(**options)
+    topo = build_topology(cfg.agents, cfg.queues)
+    plan = draw_plan(cfg, topo)
+    events = build_events(cfg, topo, plan)
+    campaign = None
+    if cfg.ocs:
+        from statcli.simulate.ocs_model import attach_campaign
+        events, campaign = attach_campaign(cfg, topo, plan, events)
+    truth = ground_truth(events, plan.sessions, topo, cfg.t0_us, plan.outage)
+    return Frames(cfg, topo, plan, events, truth, campaign)
+
+
+def _std_items(cfg: SimConfig, end: int) -> pl.DataFrame:
+    """Application start line and hourly ``Trc 04120 Check point`` lines."""
+    t0 = cfg.t0_us
+    hour = 3_600_000_000
+    first = (t0 + cfg.offset_us) // hour * hour + hour - cfg.offset_us
+    checks = np.arange(first, end, hour, dtype=np.int64)
+    ts = pl.DataFrame({"t": np.concatenate([[t0], checks]).astype(np.int64)})
+    clock, ms, _ = local_clock(pl.col("t"), cfg)
+    iso = pl.from_epoch(pl.col("t") + cfg.offset_us, time_unit="us").dt.strftime("%Y-%m-%dT%H:%M:%S")
+    text = pl.when(pl.col("t") == t0).then(clock + pl.lit(".") + ms + pl.lit(" Std 05060 Application started")) \
+        .otherwise(clock + pl.lit(".") + ms + pl.lit(" Trc 04120 Check point ") + iso)
+    return ts.select("t", seq=pl.lit(-1, pl.Int64), sub=pl.lit(-2, pl.Int8), kind=pl.lit("std"), text=text)
+
+
+def _link_items(cfg: SimConfig, plan: Plan) -> pl.DataFrame:
+    """Trace and standard lines around the link outage (SIP Server side)."""
+    if not plan.outage:
+        return pl.DataFrame(schema=ITEM_SCHEMA)
+    ts = pl.DataFrame({"t": list(plan.outage), "up": [False, True]})
+    clock, ms, _ = local_clock(pl.col("t"), cfg)
+    text = pl.when(pl.col("up")).then(clock + pl.lit(".") + ms + pl.lit(": $*:SIP:CTI:LINK_CONNECTED:5")) \
+        .otherwise(clock + pl.lit(".") + ms + pl.lit(": $*:SIP:CTI:LINK_DISCONNECTED:5"))
+    return ts.select(pl.col("t") - 1000, seq=pl.lit(-1, pl.Int64), sub=pl.lit(-2, pl.Int8), kind=pl.lit("trace"),
+                     text=text)
+
+
+def simulate(out_dir: str | Path, config: SimConfig | None = None, *, progress=None, **options) -> SimResult:
+    """Write a simulated contact centre's logs, ground truth and objects configuration.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Output directory (created if missing).
+    config : SimConfig, optional
+        Options; otherwise built from keyword ``options`` (``agents``, ``queues``,
+        ``hours``, ``calls_per_hour``, ``seed``, ``segment_size``, ``gzip``, ``ocs``,
+        ``backup``, ``start``, ``utc_offset_minutes``).
+    progress : callable, optional
+        Called with the number of bytes written after each segment.
+
+    Returns
+    -------
+    SimResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> r = simulate(tempfile.mkdtemp(), agents=2, hours=0.25, seed=5)
+    >>> [p.name for p in r.tserver_files]
+    ['SIP_P.20260116_080000_000.log']
+    >>> r.truth_file.name
+    'ground_truth.parquet'
+    """
+    from statcli.render.writers import write_parquet
+    from statcli.simulate.writer import write_stream
+
+    cfg = config or SimConfig(**options)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create output directory {out}: {exc.strerror}") from None
+    f = simulate_frames(cfg)
+    res = SimResult(out_dir=out, events=f.events.height, calls=f.events["conn_id"].drop_nulls().n_unique())
+    common = dict(host="sipsrv01.example.com", offset_us=cfg.offset_us, segment_size=cfg.segment_size,
+                  gzip=cfg.gzip)
+
+    def count(n: int) -> None:
+        res.bytes += n
+        if progress:
+            progress(n)
+
+    extra = [_std_items(cfg, f.plan.end), _link_items(cfg, f.plan)]
+    items = pl.concat([*extra, event_items(f.events, cfg)], how="vertical_relaxed").sort("t", "seq", "sub")
+    res.tserver_files = write_stream(items, out, base=cfg.app_name, app=cfg.app_name,
+                                     app_type="TServer (SIP Server)", progress=count, **common)
+    if cfg.backup:
+        backup = cfg.app_name[:-1] + "B" if cfg.app_name.endswith("P") else cfg.app_name + "_B"
+        items = pl.concat([extra[0], event_items(f.events, cfg, backup=True)], how="vertical_relaxed") \
+            .sort("t", "seq", "sub")
+        res.backup_files = write_stream(items, out, base=backup, app=backup, app_type="TServer (SIP Server)",
+                                        progress=count, **{**common, "host": "sipsrv02.example.com"})
+    if cfg.ocs and f.campaign is not None:
+        from statcli.simulate.ocs_text import ocs_items
+        items = ocs_items(f, cfg)
+        res.ocs_files = write_stream(items, out, base="OCS", app="OCS", app_type="OCServer (Outbound Contact Server)",
+                                     progress=count, **{**common, "host": "ocs01.example.com", "segment_size": None,
+                                                        "gzip": False})
+    res.truth_file = write_parquet(f.truth, out / "ground_truth.parquet", "ground_truth",
+                                   {"statcli.simulate.seed": str(cfg.seed)})
+    res.objects_file = out / "objects.toml"
+    res.objects_file.write_text(objects_toml(f.topology), encoding="utf-8")
+    return res
