@@ -108,7 +108,7 @@ def test_explain_lists_rows_with_source_line(queue_parquet):
 
 
 def test_status_stat_type_from_actions_parquet(tmp_path):
-    """Status subjects use statcli.derive.status.derive_statuses when only actions are given (§7.1 values)."""
+    """Status subjects use statcli.derive.status.derive_statuses when only actions are given (§7.1 data)."""
     acts, _ = example_a()
     dn_rows = acts.filter(pl.col("object_type") != "Agent").with_columns(
         agent_id=pl.when(pl.col("object_type") == "RegDN").then(pl.lit("a1001")),
@@ -119,7 +119,9 @@ def test_status_stat_type_from_actions_parquet(tmp_path):
                  "--object", "a1001", "--format", "csv")
     assert res.exit_code == 0, res.output
     df = pl.read_csv(io.StringIO(res.stdout)).filter(pl.col("interval_start").str.contains("10:00:00"))
-    assert dict(zip(df["stat_type"], df["value"])) == {"Total_Login_Time": 1800.0, "Total_Ready_Time": 1249.0}
+    # the data ends at 10:14:19 (last action start): the interval is partial, τ = 10:14:19
+    assert dict(zip(df["stat_type"], df["value"])) == {"Total_Login_Time": 859.0, "Total_Ready_Time": 308.0}
+    assert df["partial"].to_list() == [True, True]
 
 
 def test_stat_types_lists_builtins_and_user(tmp_path):
