@@ -19,8 +19,10 @@ from statcli.errors import UserError
 # module name in statcli.cli -> attribute holding the click command
 COMMANDS = [
     ("parse", "parse"),
+    ("derive", "derive_actions_cmd"),
     ("report", "report"),
     ("stat_types", "stat_types"),
+    ("simulate", "simulate"),
 ]
 
 EPILOG = """\b
