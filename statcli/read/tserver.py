@@ -167,6 +167,37 @@ def _records(df: pl.DataFrame, rec_offset: int) -> pl.DataFrame:
     return df.with_columns(cat=cat).with_columns(reason=pl.when(pl.col("cat") == "skipped").then(reason))
 
 
+_SUMMARY = r" 50002 TEvent: (\w+)"
+
+
+def _summary_only_events(df: pl.DataFrame) -> pl.DataFrame:
+    """Events known only from an OCS ``Trc 50002 TEvent: X`` summary (log-formats §7.3).
+
+    A client dump comes before its summary; a summary whose previous dump or
+    summary is not a dump of the same event has no dump and counts on its own
+    (``context`` = ``summary``), so no event is counted twice.
+    """
+    name = pl.col("text").str.extract(_SUMMARY, 1)
+    marks = df.filter((pl.col("kind") == "client_ev_hdr") | ((pl.col("kind") == "std") & name.is_not_null()))
+    if marks.height == 0:
+        return pl.DataFrame()
+    marks = marks.select(
+        "pos", "rec", "source", "line",
+        is_dump=pl.col("kind") == "client_ev_hdr",
+        event=pl.coalesce(name, pl.col("text").str.extract(r" message (\w+)", 1)),
+    ).sort("pos")
+    lone = marks.filter(~pl.col("is_dump") & ~(pl.col("is_dump").shift(1).fill_null(False)
+                                                 & (pl.col("event").shift(1) == pl.col("event"))))
+    if lone.height == 0:
+        return pl.DataFrame()
+    # The OCSEvent line after the summary lists `DN[<dbid>`<number>]` among its objects.
+    dn = df.filter(pl.col("kind") == "cont").select(
+        rec=pl.col("rec") - 1, this_dn=pl.col("text").str.extract(r"^\tDN\[\d+`([^\]]+)\]", 1)
+    ).drop_nulls("this_dn").unique("rec", keep="first")
+    return lone.select("pos", "rec", "source", "line", "event", context=pl.lit("summary")).join(
+        dn, on="rec", how="left")
+
+
 @dataclass
 class _StreamState:
     anchor: Anchor | None = None
@@ -194,6 +225,9 @@ def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting) -> pl.
 
     heads = df.filter(pl.col("is_start")).select("rec", "pos", "source", "line")
     events = events.join(heads, on="rec", how="left")
+    summaries = _summary_only_events(df)
+    if summaries.height:
+        events = pl.concat([events, summaries], how="diagonal_relaxed")
 
     # Dates: stamped lines, check-point payloads, then event epochs when nothing else anchors.
     checkpoint = pl.col("text").str.extract(r" 04120 Check point (\d{4}-\d{2}-\d{2})", 1).str.to_date(strict=False)
