@@ -15,7 +15,8 @@ Each CSV beside this module is one enumeration of log-formats.md §9:
 ``campaign_triggers.csv``
     life-cycle words, CM messages and desktop user events → ``campaign_events`` kind.
 ``campaign_kinds.csv``
-    callback / agent-error kinds (× callback type) → campaign action.
+    campaign_events kind (× callback type) → its role (status, waiting_start,
+    waiting_over, momentary) and campaign action.
 
 The reader and the campaign derivation only join against these tables.
 """
@@ -112,12 +113,13 @@ def campaign_triggers(source: str | None = None) -> pl.DataFrame:
     return df if source is None else df.filter(pl.col("source") == source)
 
 
-def campaign_kinds() -> pl.DataFrame:
-    """Momentary campaign kinds (× callback type) → action.
+def campaign_kinds(role: str | None = None) -> pl.DataFrame:
+    """campaign_events kinds (× callback type) → role and action.
 
     Examples
     --------
     >>> campaign_kinds().filter(kind="callback_missed", callback_type="personal")["action"].item()
     'PersonalCallbackMissed'
     """
-    return _load("campaign_kinds.csv")
+    df = _load("campaign_kinds.csv")
+    return df if role is None else df.filter(pl.col("role") == role)
