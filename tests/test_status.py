@@ -266,3 +266,12 @@ def test_data_start_sets_the_start_of_loggedout(offset):
     start = ts("06:00:00") + offset
     out = derive_statuses(acts, data_start=start)
     assert out.filter(object_type="Agent", status="LoggedOut")["start"].to_list() == [start]
+
+
+def test_st10_no_loggedout_for_an_agent_whose_sessions_are_unknown():
+    # 7005 has no LoggedIn action: the row's agent_id names the agent, but its login
+    # time is unknown, so LoggedOut (the highest priority) must not hide its work.
+    acts = actions([dict(dn="7005", action="NotReadyForNextCall", start="10:00:00", end="10:05:00",
+                         agent_id="a9")])
+    out = derive_statuses(acts)
+    assert _segs(out, "Agent", "a9") == [("NotReadyForNextCall", "10:00:00", "10:05:00")]
