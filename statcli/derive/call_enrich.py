@@ -31,16 +31,16 @@ def _agent_timeline(events: pl.DataFrame) -> pl.DataFrame:
              .otherwise(pl.col("agent_id")))
     relevant = (pl.col("event").is_in([_LOGIN, _LOGOUT])
                 | (pl.col("event").is_in(_AGENT_HINTS) & pl.col("agent_id").is_not_null()))
-    return (events.filter(relevant & pl.col("this_dn").is_not_null())
+    return (events.lazy().filter(relevant & pl.col("this_dn").is_not_null())
             .select(pl.col("this_dn").alias("dn"), pl.col("ts").alias("_agent_ts"), agent.alias("agent_id"))
-            .sort("_agent_ts"))
+            .sort("_agent_ts").collect())
 
 
 def _data_timeline(events: pl.DataFrame) -> pl.DataFrame:
     has = pl.col("user_data").is_not_null() & (pl.col("user_data").list.len() > 0)
-    return (events.filter(has & pl.col("conn_id").is_not_null())
+    return (events.lazy().filter(has & pl.col("conn_id").is_not_null())
             .select("conn_id", pl.col("ts").alias("_ud_ts"), "user_data")
-            .sort("_ud_ts"))
+            .sort("_ud_ts").collect())
 
 
 def enrich_call_rows(rows: pl.DataFrame, events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:

@@ -20,9 +20,12 @@ import polars as pl
 from statcli.derive import call_rules as R
 from statcli.derive.base import DeriveContext
 from statcli.derive.release import release_tracking
+from statcli.derive.runs import seg_ffill
 from statcli.objects import MEDIATION_DN_TYPES
 
 KEYS = ["dn", "leg"]
+#: Integer id of a (dn, leg), the group column of every window step (rows are sorted by it).
+GROUP = "_g"
 #: Columns of the prepared frame, besides the flags.
 _CARRY = ["ts", "dn", "conn_id", "server", "event", "call_type", "call_state", "this_dn_role",
           "other_dn", "other_dn_role", "third_party_dn", "third_party_dn_role", "this_queue",
@@ -69,20 +72,21 @@ def _losses(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
             pl.col("dn").cast(pl.String), pl.col("lost_at").cast(events.schema["ts"]).alias("_loss"),
             pl.lit(None, pl.String).alias("source"), pl.lit(None, pl.Int64).alias("line"))
     cols = [pl.col("ts").alias("_loss"), "source", "line"]
-    by_dn = (events.filter(pl.col("event").is_in(R.DN_LOSS_EVENTS) & pl.col("this_dn").is_not_null())
+    lf = events.lazy()
+    by_dn = (lf.filter(pl.col("event").is_in(R.DN_LOSS_EVENTS) & pl.col("this_dn").is_not_null())
              .select(pl.col("this_dn").alias("dn"), *cols))
-    dn_server = (events.filter(pl.col("this_dn").is_not_null()).group_by("this_dn")
+    dn_server = (lf.filter(pl.col("this_dn").is_not_null()).group_by("this_dn")
                  .agg(pl.col("server").first()).rename({"this_dn": "dn"}))
-    by_server = (events.filter(pl.col("event").is_in(R.SERVER_LOSS_EVENTS)).select("server", *cols)
+    by_server = (lf.filter(pl.col("event").is_in(R.SERVER_LOSS_EVENTS)).select("server", *cols)
                  .join(dn_server, on="server", nulls_equal=True).select("dn", "_loss", "source", "line"))
-    return pl.concat([by_dn, by_server])
+    return pl.concat([by_dn, by_server]).collect()
 
 
 def _broadcast_rows(events: pl.DataFrame, calls: pl.DataFrame, legs: pl.DataFrame,
                     ctx: DeriveContext) -> pl.DataFrame:
     """``stuck`` and ``lost`` rows for every affected (dn, leg)."""
-    deleted = (events.filter((pl.col("event") == "EventCallDeleted") & pl.col("conn_id").is_not_null())
-               .select("ts", "conn_id", "source", "line"))
+    deleted = (events.lazy().filter((pl.col("event") == "EventCallDeleted") & pl.col("conn_id").is_not_null())
+               .select("ts", "conn_id", "source", "line").collect())
     stuck = deleted.join(legs, on="conn_id").with_columns(kind=pl.lit("stuck"))
     # REG-10: the first monitoring loss after a leg starts ends what is running on it.
     leg_start = (calls.group_by(KEYS).agg(pl.col("ts").min().alias("_start"), pl.col("conn_id").last())
@@ -112,8 +116,8 @@ def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFram
         One row per call event (plus inserted ``stuck`` / ``lost`` rows) with
         ``dn``, ``leg``, ``kind``, ``rel`` (release class), ``released_by``,
         ``released_by_dn``, forward-filled ``ct`` (call type) and ``queue``
-        (ThisQueue) within the leg, ``_ord`` (global order) and the event's
-        attributes; sorted by dn, leg, time.
+        (ThisQueue) within the leg, ``_ord`` (global order), ``_g`` (leg
+        group id) and the event's attributes; sorted by dn, leg, time.
 
     Examples
     --------
@@ -127,29 +131,31 @@ def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFram
     [('c1', 'c1', 'ringing'), ('c2', 'c1', 'party_changed')]
     """
     kinds = pl.col("event").replace_strict(R.EVENT_KINDS, default=None, return_dtype=pl.String)
-    ordered = events.with_row_index("_ord").sort("ts", "_ord", maintain_order=True) \
-        .with_columns(_ord=pl.int_range(pl.len(), dtype=pl.UInt32))
+    # Rows are taken in input order (the events table is in processing order, TIME-3);
+    # ``_ord`` breaks ties between events of the same time stamp.
     is_query = (pl.col("event") != "EventAddressInfo") | (pl.col("address_info_type") == R.CALLS_QUERY)
-    calls = (ordered.filter(regular_dn_mask(ctx.dn_types) & pl.col("conn_id").is_not_null()
-                            & kinds.is_not_null() & is_query.fill_null(False))
+    calls = (events.lazy().with_row_index("_ord")
+             .filter(regular_dn_mask(ctx.dn_types) & pl.col("conn_id").is_not_null()
+                     & kinds.is_not_null() & is_query.fill_null(False))
              .select("_ord", *[pl.col(c) for c in _CARRY if c != "dn"], pl.col("this_dn").alias("dn"),
                      kind=kinds)
-             .with_columns(old_conn=pl.coalesce("previous_conn_id", "transfer_conn_id")))
-    rel = release_tracking(ordered).select(pl.col("this_dn").alias("dn"), "conn_id", "ts", "source", "line",
+             .with_columns(old_conn=pl.coalesce("previous_conn_id", "transfer_conn_id"))
+             .collect())
+    rel = release_tracking(events).select(pl.col("this_dn").alias("dn"), "conn_id", "ts", "source", "line",
                                            "released_by", "released_by_dn").unique(
         ["dn", "conn_id", "ts", "source", "line"], keep="first")
     calls = calls.join(rel, on=["dn", "conn_id", "ts", "source", "line"], how="left", nulls_equal=True)
     legs = _legs(calls)
     calls = calls.join(legs, on=["dn", "conn_id"], how="left").with_columns(_sub=pl.lit(0, pl.Int8))
-    extra = _broadcast_rows(ordered, calls, legs, ctx).with_columns(
+    extra = _broadcast_rows(events, calls, legs, ctx).with_columns(
         _sub=pl.lit(1, pl.Int8), _ord=pl.lit(None, pl.UInt32))
     rows = pl.concat([calls, extra], how="diagonal_relaxed")
     state_class = pl.col("call_state").replace_strict(R.RELEASE_STATES, default="other", return_dtype=pl.String)
     release_class = (pl.when(pl.col("kind") == "abandoned").then(pl.lit("abandoned"))
                      .when(pl.col("kind") == "released").then(state_class)
                      .otherwise(None))
+    new_group = (pl.col("dn") != pl.col("dn").shift(1)) | (pl.col("leg") != pl.col("leg").shift(1))
     return (rows.sort(["dn", "leg", "ts", "_sub", "_ord"], nulls_last=True)
-            .with_columns(rel=release_class,
-                          ct=pl.col("call_type").forward_fill().over(KEYS),
-                          queue=pl.col("this_queue").forward_fill().over(KEYS),
-                          _pos=pl.int_range(pl.len(), dtype=pl.UInt32)))
+            .with_columns(rel=release_class, _pos=pl.int_range(pl.len(), dtype=pl.UInt32),
+                          _g=new_group.fill_null(True).cast(pl.UInt32).cum_sum())
+            .with_columns(ct=seg_ffill(pl.col("call_type"), GROUP), queue=seg_ffill(pl.col("this_queue"), GROUP)))

@@ -20,14 +20,14 @@ import polars as pl
 from statcli.derive import call_rules as R
 from statcli.derive.base import DeriveContext
 from statcli.derive.call_enrich import enrich_call_rows
-from statcli.derive.call_prep import KEYS, prepare_call_events
-from statcli.derive.runs import mark_runs, pair_runs
+from statcli.derive.call_prep import GROUP, prepare_call_events
+from statcli.derive.runs import mark_runs, pair_runs, running_before, seg_ffill
 from statcli.derive.transfers import transfer_rows
 
 #: The raw row columns every emitter produces (before enrichment).
 ROW_COLUMNS = ["dn", "conn_id", "action", "start", "end", "call_type", "this_queue", "end_reason",
                "released_by", "released_by_dn", "source", "line", "start_known"]
-_START = ["ts", "conn_id", "ct", "queue", "source", "line", "kind", "this_dn_role", "had_dialing",
+_START = ["dn", "ts", "conn_id", "ct", "queue", "source", "line", "kind", "this_dn_role", "had_dialing",
           "had_ringing", "_started"]
 _END = ["ts", "conn_id", "ct", "queue", "source", "line", "kind", "released_by", "released_by_dn",
         "_retro", "_reason", "third_party_dn_role", "other_dn_role"]
@@ -82,16 +82,20 @@ def _flags(ev: pl.DataFrame) -> pl.DataFrame:
                 .fill_null(False),
                 conf_made=((pl.col("kind") == "party_added")
                            & (pointer.fill_null(False) | pl.col("_dialed_consult").fill_null(False))),
-                had_dialing=(pl.col("kind") == "dialing").cum_max().over(KEYS),
-                had_ringing=(pl.col("kind") == "ringing").cum_max().over(KEYS))
+                had_dialing=_seen("dialing"), had_ringing=_seen("ringing"))
             .with_columns(not_observer=~pl.col("observer"))
             .sort("_pos"))
 
 
+def _seen(kind: str) -> pl.Expr:
+    """Whether the leg had an event of ``kind`` up to and including this row."""
+    return seg_ffill(pl.when(pl.col("kind") == kind).then(True).otherwise(None), GROUP).fill_null(False)
+
+
 def _family(ev: pl.DataFrame, rules: list[R.Rule]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Marked rows and start/end pairs of one family."""
-    marked = mark_runs(ev.with_columns(**compile_rules(rules)), KEYS)
-    return marked, pair_runs(marked, KEYS, _START, _END)
+    marked = mark_runs(ev.with_columns(**compile_rules(rules)), GROUP)
+    return marked, pair_runs(marked, GROUP, _START, _END)
 
 
 def _type_name(col: str) -> pl.Expr:
@@ -111,7 +115,7 @@ def _emit(pairs: pl.DataFrame, durable: str) -> list[pl.DataFrame]:
         return []
     p = pairs.with_columns(_type=_type_name("s_ct"),
                            _known=(pl.col("s_kind") != "calls_query").fill_null(True))
-    common = dict(dn=pl.col("dn"), call_type=pl.coalesce("s_ct", "e_ct"),
+    common = dict(dn=pl.col("s_dn"), call_type=pl.coalesce("s_ct", "e_ct"),
                   this_queue=pl.coalesce("e_queue", "s_queue"), start_known=pl.col("_known"))
     end_info = dict(end_reason=pl.col("e__reason"), released_by=pl.col("e_released_by"),
                     released_by_dn=pl.col("e_released_by_dn"))
@@ -143,7 +147,7 @@ def _emit(pairs: pl.DataFrame, durable: str) -> list[pl.DataFrame]:
 def _ringing_party_changed(marked: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """CALL-2 (d): a party change while ringing re-keys the ringing and reports it so far."""
     hits = marked.filter((pl.col("kind") == "party_changed") & pl.col("_before"))
-    return (hits.join(pairs.select(*KEYS, "_inst", "s_ts"), on=[*KEYS, "_inst"], how="inner")
+    return (hits.join(pairs.select(GROUP, "_inst", "s_ts"), on=[GROUP, "_inst"], how="inner")
             .select("dn", "conn_id", action=pl.lit("CallRingingPartyChanged"), start=pl.col("s_ts"),
                     end=pl.col("ts"), call_type=pl.col("ct"), this_queue=pl.col("queue"),
                     end_reason=pl.lit("party_changed"), source=pl.col("source"), line=pl.col("line"),
@@ -152,9 +156,7 @@ def _ringing_party_changed(marked: pl.DataFrame, pairs: pl.DataFrame) -> pl.Data
 
 def _running_before(ev: pl.DataFrame, rules: list[R.Rule], name: str) -> pl.DataFrame:
     """Whether the family of ``rules`` is running just before each event row, as ``name``."""
-    m = compile_rules(rules)["_m"]
-    after = pl.when(m == "E").then(False).when(m.is_in(["S", "ES"])).then(True).otherwise(None)
-    return ev.with_columns(after.forward_fill().over(KEYS).shift(1).over(KEYS).fill_null(False).alias(name))
+    return ev.with_columns(running_before(compile_rules(rules)["_m"], GROUP).alias(name))
 
 
 def derive_calls(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:

@@ -40,12 +40,12 @@ def releasing_party_value(col: str = "releasing_party") -> pl.Expr:
     return pl.when(raw.is_in(list(RELEASING_PARTY.values()))).then(raw).otherwise(digit).alias(col)
 
 
-def _call_based(events: pl.DataFrame, event: str, by: list[str]) -> pl.DataFrame:
-    rows = events.filter((pl.col("event") == event) & pl.col("ctrl_party").is_not_null()
-                         & pl.col("conn_id").is_not_null())
+def _call_based(events: pl.DataFrame | pl.LazyFrame, event: str, by: list[str]) -> pl.DataFrame:
+    rows = events.lazy().filter((pl.col("event") == event) & pl.col("ctrl_party").is_not_null()
+                                & pl.col("conn_id").is_not_null())
     return (rows.select(*[pl.col(c).alias(f"_k_{c}") for c in by], pl.col("ts").alias("_cb_ts"),
                         pl.col("ctrl_party").alias("_ctrl"))
-            .sort("_cb_ts"))
+            .sort("_cb_ts").collect())
 
 
 def release_tracking(events: pl.DataFrame) -> pl.DataFrame:
@@ -78,17 +78,18 @@ def release_tracking(events: pl.DataFrame) -> pl.DataFrame:
     >>> release_tracking(ev).select("released_by", "released_by_dn").row(0)
     ('local', '7001')
     """
-    rel = (events.filter(pl.col("event").is_in(RELEASE_EVENTS) & pl.col("this_dn").is_not_null()
-                         & pl.col("conn_id").is_not_null())
+    rel = (events.lazy().filter(pl.col("event").is_in(RELEASE_EVENTS) & pl.col("this_dn").is_not_null()
+                                & pl.col("conn_id").is_not_null())
            .select("ts", "this_dn", "conn_id", "source", "line", releasing_party_value())
            .with_row_index("_rid")
-           .sort("ts"))
+           .sort("ts").collect())
     party = _call_based(events, "EventCallPartyDeleted", ["conn_id", "this_dn"])
     call = _call_based(events, "EventCallDeleted", ["conn_id"])
     kw = dict(left_on="ts", right_on="_cb_ts", strategy="nearest", tolerance=MATCH_WINDOW,
               check_sortedness=False)
     # A CallPartyDeleted that names no DN can only be matched by the ConnID.
-    party_any = _call_based(events.filter(pl.col("this_dn").is_null()), "EventCallPartyDeleted", ["conn_id"])
+    party_any = _call_based(events.lazy().filter(pl.col("this_dn").is_null()), "EventCallPartyDeleted",
+                            ["conn_id"])
     joined = (
         rel.join_asof(party, by_left=["conn_id", "this_dn"], by_right=["_k_conn_id", "_k_this_dn"], **kw)
         .rename({"_ctrl": "_ctrl_party"}).drop("_cb_ts")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from statcli.derive.call_prep import KEYS
+from statcli.derive.call_prep import GROUP
 
 #: ThisDNRole values of the consulted party whose leg merges into a conference (CALL-11).
 JOINED_ROLES = (3, 4)
@@ -24,7 +24,7 @@ CONSULT = 4
 
 def _momentary(frame: pl.DataFrame, action: pl.Expr, at: str, conn: str, ct: str, queue: str,
                source: str, line: str) -> pl.DataFrame:
-    return frame.select("dn", conn_id=pl.col(conn), action=action, start=pl.col(at), end=pl.col(at),
+    return frame.select(dn=pl.col("s_dn" if "s_dn" in frame.columns else "dn"), conn_id=pl.col(conn), action=action, start=pl.col(at), end=pl.col(at),
                         call_type=pl.col(ct), this_queue=pl.col(queue), source=pl.col(source),
                         line=pl.col(line), start_known=pl.lit(True))
 
@@ -60,7 +60,7 @@ def transfer_rows(ev: pl.DataFrame, call_pairs: pl.DataFrame | None) -> pl.DataF
         out.append(_momentary(changed, action, "e_ts", "e_conn_id", "e_ct", "e_queue", "e_source", "e_line"))
     real = ev.filter(pl.col("_sub") == 0)
     # CALL-10 single-step / mute transfer: the target's first leg event names it TransferredBy.
-    first = real.filter((pl.int_range(pl.len()).over(KEYS) == 0)
+    first = real.filter((pl.col(GROUP) != pl.col(GROUP).shift(1)).fill_null(True)
                         & (pl.col("kind") != "party_changed")
                         & (pl.col("third_party_dn_role") == TRANSFERRED_BY).fill_null(False))
     out.append(_momentary(first, pl.lit("CallTransferTaken"), "ts", "conn_id", "ct", "queue", "source", "line"))
