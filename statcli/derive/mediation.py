@@ -111,8 +111,8 @@ def call_waits(ev: pl.DataFrame, med: pl.DataFrame, losses: pl.DataFrame) -> pl.
     ``source``, ``line``, ``_e_source``, ``_e_line``, ``other_dn``,
     ``other_dn_role``, ``server``).
     """
-    m = _med_events(ev, med).filter(pl.col("conn_id").is_not_null()
-                                    & pl.col("event").is_in((*WAIT_START_EVENTS, *WAIT_END_EVENTS)))
+    m = _med_events(ev.filter(pl.col("conn_id").is_not_null()
+                              & pl.col("event").is_in((*WAIT_START_EVENTS, *WAIT_END_EVENTS))), med)
     key = ["med_dn", "conn_id"]
     m = m.sort([*key, ORDER]).with_columns(
         _is_start=pl.col("event").is_in(WAIT_START_EVENTS),
@@ -204,14 +204,15 @@ def wait_rows(w: pl.DataFrame) -> pl.DataFrame:
     entered = shape(w, action=pl.lit("CallEntered"), end=pl.lit(None), end_reason=pl.lit(None),
                     released_by=pl.lit(None), released_by_dn=pl.lit(None), **_med_object())
     retro = shape(w.filter(pl.col("result").is_not_null()), action="result", source="_e_source",
-                  line="_e_line", end_reason=pl.lit(None), **_med_object())
+                  line="_e_line", **_med_object())
     return pl.concat([wait, entered, retro])
 
 
 def treatment_rows(ev: pl.DataFrame, med: pl.DataFrame) -> pl.DataFrame:
     """MED-7: CallTreatmentStarted / NotStarted (momentary) and Completed (retro)."""
-    m = _med_events(ev, med.filter(pl.col("med_scope") == "mediation_dn")).filter(
-        pl.col("conn_id").is_not_null())
+    treatment_events = (*TREATMENT_MOMENTARY, TREATMENT_END)
+    m = _med_events(ev.filter(pl.col("event").is_in(treatment_events) & pl.col("conn_id").is_not_null()),
+                    med.filter(pl.col("med_scope") == "mediation_dn"))
     mom = (m.filter(pl.col("event").is_in(list(TREATMENT_MOMENTARY)))
            .with_columns(action=pl.col("event").replace_strict(TREATMENT_MOMENTARY, return_dtype=pl.String)))
     applied = (m.filter(pl.col("event") == "EventTreatmentApplied")

@@ -49,6 +49,6 @@ def origdn_rows(waits: pl.DataFrame, ev: pl.DataFrame, med: pl.DataFrame, regula
                     released_by=pl.lit(None), released_by_dn=pl.lit(None), **target)
     retro_name = pl.col("result").replace_strict(ORIG_RETRO, default=None, return_dtype=pl.String)
     retro = o.with_columns(_retro=retro_name).filter(pl.col("_retro").is_not_null())
-    retro = shape(retro, action="_retro", source="_e_source", line="_e_line", end_reason=pl.lit(None),
+    retro = shape(retro, action="_retro", source="_e_source", line="_e_line",
                   released_by=pl.when(pl.col("_retro") == "OrigDNCallAbandoned").then("released_by"), **target)
     return pl.concat([wait, entered, retro])

@@ -108,8 +108,7 @@ def _distributed(rows: pl.DataFrame, links: pl.DataFrame, at: str) -> pl.Expr:
 
 def _med_target(**extra) -> dict:
     return dict(object_type="med_object_type", object_id="med_dn", scope="med_scope", dn="med_dn",
-                dn_type="med_type", this_queue="med_dn", agent_id=pl.lit(None), end_reason=pl.lit(None),
-                **extra)
+                dn_type="med_type", this_queue="med_dn", agent_id=pl.lit(None), **extra)
 
 
 def qlink_rows(regular: pl.DataFrame, links: pl.DataFrame, ql: pl.DataFrame, med: pl.DataFrame) -> pl.DataFrame:

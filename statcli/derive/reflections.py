@@ -138,4 +138,4 @@ def vq_released_rows(regular: pl.DataFrame, links: pl.DataFrame, med: pl.DataFra
     """VQ-4: CallReleased on the virtual queue that distributed the call (no queue–agent link needed)."""
     ct = ended_call_types(regular)
     hit = _latest_link(ct, links.filter(pl.col("med_scope") == "virtual_queue"), "end")
-    return shape(hit, action=pl.lit("CallReleased"), end_reason=pl.lit(None), **_med_target())
+    return shape(hit, action=pl.lit("CallReleased"), **_med_target())
