@@ -275,3 +275,21 @@ def test_st10_no_loggedout_for_an_agent_whose_sessions_are_unknown():
                          agent_id="a9")])
     out = derive_statuses(acts)
     assert _segs(out, "Agent", "a9") == [("NotReadyForNextCall", "10:00:00", "10:05:00")]
+
+
+def test_write_actions_and_statuses_into_a_directory(tmp_path):
+    import pyarrow.parquet as pq
+
+    from statcli.derive.status import write_actions_and_statuses
+    from statcli.errors import UserError
+
+    paths = write_actions_and_statuses(_example_a(), tmp_path / "out",
+                                       objects=Objects(places={"P7001": ["7001"]}))
+    acts, st = pl.read_parquet(paths["actions"]), pl.read_parquet(paths["statuses"])
+    validate(acts, ACTIONS)
+    validate(st, STATUSES)
+    assert {"Agent", "Place"} <= set(acts["object_type"]) and {"Agent", "Place"} <= set(st["object_type"])
+    assert pq.read_schema(paths["statuses"]).metadata[b"statcli.schema"] == b"statuses"
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UserError, match="is a file"):
+        write_actions_and_statuses(_example_a(), tmp_path / "file")

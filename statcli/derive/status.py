@@ -30,6 +30,7 @@ because boundaries are unique. Open segments have ``end = null``.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -255,3 +256,54 @@ def derive_statuses(actions: pl.DataFrame, *, objects: Objects | None = None,
         .collect()
     )
     return conform(out, STATUSES)
+
+
+def write_actions_and_statuses(actions: pl.DataFrame, directory: str | Path, *,
+                               objects: Objects | None = None) -> dict[str, Path]:
+    """Write ``actions.parquet`` and ``statuses.parquet`` into ``directory`` (``--statuses -o DIR``).
+
+    The actions are propagated first when they hold no copies yet; both files
+    are written atomically with their schema name in the Parquet metadata.
+
+    Parameters
+    ----------
+    actions : polars.DataFrame
+        The ``actions`` table.
+    directory : str or Path
+        Created if missing; must not be a file.
+    objects : Objects, optional
+        As for :func:`derive_statuses`.
+
+    Returns
+    -------
+    dict
+        ``{"actions": path, "statuses": path}``.
+
+    Raises
+    ------
+    UserError
+        When ``directory`` is an existing file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> sorted(p.name for p in write_actions_and_statuses(ACTIONS.empty(), d).values())
+    ['actions.parquet', 'statuses.parquet']
+    """
+    from statcli.errors import UserError
+    from statcli.render.writers import write_parquet
+
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise UserError(f"{directory} is a file; --statuses writes actions.parquet and "
+                        "statuses.parquet into a directory given with -o DIR")
+    directory.mkdir(parents=True, exist_ok=True)
+    actions = conform(actions, ACTIONS)
+    if actions.height and not actions["origin_id"].is_not_null().any():
+        actions = propagate_actions(actions, objects)
+    statuses = derive_statuses(actions, objects=objects)
+    paths = {"actions": directory / "actions.parquet", "statuses": directory / "statuses.parquet"}
+    write_parquet(actions, paths["actions"], ACTIONS.name)
+    write_parquet(statuses, paths["statuses"], STATUSES.name)
+    return paths
