@@ -22,6 +22,7 @@ COMMANDS = [
     ("derive", "derive_actions_cmd"),
     ("report", "report"),
     ("stat_types", "stat_types"),
+    ("simulate", "simulate"),
 ]
 
 EPILOG = """\b

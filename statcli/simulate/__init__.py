@@ -100,7 +100,8 @@ def _std_items(cfg: SimConfig, end: int) -> pl.DataFrame:
     hour = 3_600_000_000
     first = (t0 + cfg.offset_us) // hour * hour + hour - cfg.offset_us
     checks = np.arange(first, end, hour, dtype=np.int64)
-    ts = pl.DataFrame({"t": np.concatenate([[t0], checks]).astype(np.int64)})
+    # the logging library writes a check point right after start-up, then every hour
+    ts = pl.DataFrame({"t": np.concatenate([[t0, t0 + 50_000], checks]).astype(np.int64)})
     clock, ms, _ = local_clock(pl.col("t"), cfg)
     iso = pl.from_epoch(pl.col("t") + cfg.offset_us, time_unit="us").dt.strftime("%Y-%m-%dT%H:%M:%S")
     text = pl.when(pl.col("t") == t0).then(clock + pl.lit(".") + ms + pl.lit(" Std 05060 Application started")) \

@@ -85,10 +85,10 @@ def _sessions(cfg: SimConfig, rng: np.random.Generator, n: int) -> tuple[pl.Data
         outage, regs = None, [t0 + S // 2]
         bounds = [(t0 + reg_len, end - 5 * S)]
     idx = np.arange(n)
-    logged_in = idx % 2 == 0
+    logged_in = idx % 3 != 1
     first_len = bounds[0][1] - bounds[0][0]
     login_at = bounds[0][0] + _us(rng.uniform(5, max(6.0, min(600.0, 0.2 * first_len / S)), n))
-    status = np.array([2, 3, 4, 5])[(idx // 2) % 4]
+    status = np.array([2, 3, 4, 5])[(np.cumsum(logged_in) - 1) % 4]
     init_dur = _us(rng.uniform(20, 240, n))
     ready_after_login = _us(rng.uniform(2, 20, n))
     last_len = bounds[-1][1] - bounds[-1][0]

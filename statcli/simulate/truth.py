@@ -78,7 +78,8 @@ def _call_layer(ev: pl.DataFrame) -> pl.DataFrame:
     reason = (pl.when(pl.col("event") == "party_changed").then(pl.lit("party_changed"))
               .when((pl.col("event") == "EventReleased") & (pl.col("call_state") == 1)).then(pl.lit("transferred"))
               .when((pl.col("event") == "EventReleased") & (pl.col("call_state") == 22)).then(pl.lit("redirected"))
-              .otherwise(pl.col("event").replace_strict(_CALL_END, default=None)))
+              .when(pl.col("event").is_in(list(_CALL_END))).then(pl.col("event").replace_strict(_CALL_END, default=None))
+              .otherwise(pl.col("event").str.strip_prefix("Event").str.to_lowercase()))
     e = e.with_columns(state=state, reason=reason).sort("this_dn", "conn_id", "t", "seq")
     key = ["this_dn", "conn_id"]
     e = e.with_columns(end=pl.col("t").shift(-1).over(key), end_reason=pl.col("reason").shift(-1).over(key),
