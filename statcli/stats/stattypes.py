@@ -110,6 +110,7 @@ class StatTypeSet(dict):
         self.warnings: list[str] = []
         #: stat types `statcli report` computes when none is named ([statcli.Report] Default).
         self.default_report: list[str] = []
+        self._where: dict[str, tuple[OptionsFile, Section]] = {}
 
     def pick(self, names) -> "StatTypeSet":
         """A subset by name (case-insensitive); an unknown name is a UserError.
@@ -249,18 +250,30 @@ def _apply(opts: OptionsFile, out: StatTypeSet, origin_default: str) -> None:
             out.server_options.update({k: e.value for k, e in sec.entries.items()})
         elif sec.get("Category") is not None:
             out[name] = _stat_type(opts, sec, origin_default)
+            out._where[name] = (opts, sec)
     out.warnings.extend(opts.warnings)
 
 
-def _check_references(out: StatTypeSet, path_of: dict[str, OptionsFile]) -> None:
+def _check_references(out: StatTypeSet) -> None:
+    """Referenced profiles, ranges and filters exist (§5.9), once every file is read."""
     for st in out.values():
         for attr, table, what in (("time_range", out.time_ranges, "TimeRanges"),
                                   ("time_range2", out.time_ranges, "TimeRanges"),
                                   ("filter", out.filters, "Filters"),
                                   ("time_profile", out.time_profiles, "TimeProfiles")):
             ref = getattr(st, attr)
-            if ref and ref not in table and not (attr.startswith("time_range") and ref[:1].isdigit()):
-                raise UserError(f"{st.source}: [{st.name}] {attr}: {ref!r} is not defined in [{what}]")
+            if not ref or ref in table:
+                continue
+            if attr.startswith("time_range") and ref[:1].isdigit():
+                parse_time_range(ref)
+                continue
+            opts, sec = out._where.get(st.name, (None, None))
+            key = next((k for k in (f"statcli.{_KEYS[attr]}", _KEYS[attr]) if sec and sec.get(k)), _KEYS[attr])
+            where = opts.where(sec, key) if opts else f"{st.source}: [{st.name}] {key}"
+            raise UserError(f"{where}: {ref!r} is not defined in [{what}]")
+
+
+_KEYS = {"time_range": "TimeRange", "time_range2": "TimeRange2", "filter": "Filter", "time_profile": "TimeProfile"}
 
 
 def _generated_campaign_types(out: StatTypeSet) -> None:
@@ -316,7 +329,7 @@ def load_stat_types(path: str | Path | None = None) -> StatTypeSet:
     _generated_campaign_types(out)
     if path is not None:
         _apply(read_options(path), out, "user")
-    _check_references(out, {})
+    _check_references(out)
     missing = [n for n in out.default_report if n not in out]
     if missing:
         raise UserError(f"[statcli.Report] Default names unknown stat types: {', '.join(missing)}")
