@@ -123,3 +123,52 @@ def test_ssc_4_cluster_mode_drops_abandoned_from_ringing():
 def one_value(frame: pl.DataFrame, column: str):
     assert frame.height == 1
     return frame[column].item()
+
+
+def _block(time: str, event: str, *attrs: str, context: str = "distribute_event") -> str:
+    lines = [f"@{time} [0] 8.1.101.25 {context}: message {event}"] + [f"\t{a}" for a in attrs]
+    return "\n".join(lines) + "\n"
+
+
+EXAMPLE_A_LOG = "".join([
+    _block("10:00:00.0000", "EventAgentLogin", "AttributeThisDN\t'7001'", "AttributeAgentID\t'a1001'",
+           "AttributeThisQueue\t'7000'", "AttributeAgentWorkMode\t0"),
+    _block("10:00:05.0000", "EventAgentReady", "AttributeThisDN\t'7001'", "AttributeAgentID\t'a1001'"),
+    _block("10:05:00.2500", "EventQueued", "AttributeThisDN\t'7000'", "AttributeConnID\t00000000000000c1",
+           "AttributeCallType\t2", "AttributeANI\t'5551234'", "AttributeDNIS\t'8005550100'"),
+    _block("10:05:12.4000", "EventDiverted", "AttributeThisDN\t'7000'", "AttributeConnID\t00000000000000c1",
+           "AttributeThirdPartyDN\t'7001'"),
+    _block("10:05:12.4500", "EventRinging", "AttributeThisDN\t'7001'", "AttributeConnID\t00000000000000c1",
+           "AttributeThisQueue\t'7000'", "AttributeCallType\t2"),
+    _block("10:05:18.7000", "EventEstablished", "AttributeThisDN\t'7001'", "AttributeConnID\t00000000000000c1",
+           "AttributeCallType\t2"),
+    _block("10:08:00.0000", "EventHeld", "AttributeThisDN\t'7001'", "AttributeConnID\t00000000000000c1"),
+    _block("10:09:00.0000", "EventRetrieved", "AttributeThisDN\t'7001'", "AttributeConnID\t00000000000000c1"),
+    _block("10:12:18.9000", "EventReleased", "AttributeThisDN\t'7001'", "AttributeConnID\t00000000000000c1",
+           "AttributeExtensions\t[30] 00 01 00 00..", "\t'ReleasingParty'\t'2 Remote'"),
+    _block("10:12:18.9500", "EventCallDeleted", "AttributeConnID\t00000000000000c1", "AttributeCtrlParty\t'5551234'",
+           context="distribute call/party event"),
+    _block("10:12:19.0000", "EventAgentNotReady", "AttributeThisDN\t'7001'", "AttributeAgentWorkMode\t3"),
+    _block("10:14:19.0000", "EventAgentReady", "AttributeThisDN\t'7001'"),
+])
+
+
+def test_example_a_from_log_text(tmp_path):
+    """§7.1 Example A from T-Server log text: the parser's events give the same call rows (CALL-2/3/5, REL-2)."""
+    from statcli.read.tserver import read_tserver_log
+
+    log = tmp_path / "example_a.log"
+    log.write_text(EXAMPLE_A_LOG)
+    ev = read_tserver_log(log, date="2026-01-01", tz="UTC")
+    assert ev.filter(pl.col("event") == "EventReleased")["releasing_party"].to_list() == ["remote"]
+    got = _calls_from(ev)
+    expected = _calls(EXAMPLE_A).with_columns(conn_id=pl.lit("00000000000000c1"))
+    assert _rows(got) == _rows(expected)
+    assert got.filter(pl.col("action") == "CallInbound")["released_by_dn"].to_list() == ["5551234"]
+    assert set(got["source"]) == {str(log)}
+    assert got.filter(pl.col("action") == "CallInboundCompleted")["line"].to_list() == [
+        EXAMPLE_A_LOG.splitlines().index("@10:12:18.9000 [0] 8.1.101.25 distribute_event: message EventReleased") + 1]
+
+
+def _calls_from(ev: pl.DataFrame) -> pl.DataFrame:
+    return finalize_actions([derive_calls(ev, CTX)], CTX)

@@ -304,3 +304,22 @@ def test_user_data_is_the_calls_data_when_the_action_ended():
     assert one(act, "CallRingingStarted")["user_data"] == kv("gold")
     assert one(act, "CallAnswered")["user_data"] == kv("vip")
     assert one(act, "CallUnknownCompleted")["user_data"] == kv("vip")
+
+
+def test_every_emittable_name_is_a_regular_dn_catalog_action():
+    """Catalog as data: the rule tables only name actions the catalog lists for regular DNs (seed 002)."""
+    from statcli.catalog.actions import action_names
+    from statcli.derive import call_rules as R
+    from statcli.derive.call_rules import CALL_TYPE_NAMES, DIRECTIONAL_TYPES, FAMILIES
+
+    names_ = set()
+    for durable, rules in FAMILIES.values():
+        for name in [durable, *(r.retro for r in rules), *(r.started for r in rules)]:
+            if name:
+                names_ |= {name.replace("{type}", t) for t in CALL_TYPE_NAMES.values()}
+    names_ |= {f"Call{t}{d}" for t in DIRECTIONAL_TYPES for d in ("Originated", "Received")}
+    names_ |= {"CallRingingPartyChanged", "CallTransferMade", "CallTransferTaken", "CallTransferPartyChanged",
+               "CallConferenceMade", "CallConferenceJoined", "CallConferencePartyAdded",
+               "CallConferencePartyDeleted"}
+    assert names_ <= set(action_names("regular_dn"))
+    assert R.CALLS_QUERY == 9
