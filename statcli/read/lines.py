@@ -162,13 +162,15 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(kind=kind)
 
 
-def consume_sip(df: pl.DataFrame) -> pl.DataFrame:
+def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:
     """Re-kind the lines of SIP messages as ``sip_body`` using each header's byte count.
 
     Each body line counts its length + 2 (CRLF; CRs stripped in transfer are
-    counted as if present, §6.1). A body ends early at the next line that is
-    certainly a log record (an event header, a standard line or another SIP
-    header), the last safety stop of the reference.
+    counted as if present, §6.1). When the file has no CRLF at all (the CRs
+    were stripped), a body also ends early at the next line that is certainly
+    a log record (an event header, a standard line or another SIP header), the
+    last safety stop of the reference; with CRLF (``crlf=True``) the byte
+    count alone decides, so a body line that looks like a log line is still body.
 
     Examples
     --------
@@ -189,7 +191,8 @@ def consume_sip(df: pl.DataFrame) -> pl.DataFrame:
     ends = hdrs.sort("_target").join_asof(
         idx.select(pl.col("_cum").alias("_target"), pl.col("_r").alias("_end")).sort("_target"),
         on="_target", strategy="forward")
-    strong = idx.filter(pl.col("kind").is_in(["ev_hdr", "std", "sip_hdr", "req_announce", "bsync_hdr"])
+    strong_kinds = ["sip_hdr"] if crlf else ["ev_hdr", "std", "sip_hdr", "req_announce", "bsync_hdr"]
+    strong = idx.filter(pl.col("kind").is_in(strong_kinds)
                         ).select(pl.col("_r").alias("_stop"), (pl.col("_r") - 1).alias("_key"))
     ends = ends.sort("_r").join_asof(strong.sort("_key"), left_on="_r", right_on="_key",
                                      strategy="forward", allow_exact_matches=False)

@@ -196,7 +196,8 @@ def _file_peeker(path: str) -> Callable[[int], bytes]:
             with open(path, "rb") as fh:
                 return fh.read(n)
         except (OSError, EOFError, zlib.error) as exc:
-            raise UserError(f"cannot read {path}: {exc}") from None
+            what = "corrupt gzip file" if path.lower().endswith(".gz") else "cannot read"
+            raise UserError(f"{what} {path}: {exc}") from None
     return peek
 
 

@@ -205,9 +205,9 @@ class _StreamState:
     rec_offset: int = 0
 
 
-def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting) -> pl.DataFrame:
+def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: bool) -> pl.DataFrame:
     """Classify a chunk of one stream and return its event rows (log_time, no ts yet)."""
-    df = consume_sip(classify(chunk))
+    df = consume_sip(classify(chunk), crlf)
     df = _records(df, state.rec_offset).with_row_index("pos")
     state.rec_offset = int(df["rec"].max() or state.rec_offset) + 1
 
@@ -251,13 +251,13 @@ def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting) -> pl.
     return events.join(timeline, on="pos", how="left")
 
 
-def _segment_lines(seg: Segment, acct: _Accounting) -> tuple[pl.DataFrame, int, object]:
+def _segment_lines(seg: Segment, acct: _Accounting) -> tuple[pl.DataFrame, int, object, bool]:
     data = seg.read_bytes()
     if b"\x00" in data[:65536]:
         raise UserError(f"{seg.name} is not a text log (binary data)")
     text, bad = decode_lines(data)
     acct.warn("non-UTF-8 lines (decoded as Latin-1)", bad)
-    return pl.DataFrame({"text": text}), len(data), seg.header()
+    return pl.DataFrame({"text": text}), len(data), seg.header(), b"\r\n" in data
 
 
 def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
@@ -267,7 +267,7 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
     pieces = []
     info: dict = {}
     for i, seg in enumerate(stream.segments):
-        lines, nbytes, header = _segment_lines(seg, acct)
+        lines, nbytes, header, crlf = _segment_lines(seg, acct)
         segments_read.append(seg.name)
         n = lines.height
         if n == 0:
@@ -291,14 +291,14 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
         last_segment = i == len(stream.segments) - 1
         if not last_segment and lines.height:
             # Keep the last record open: it may continue in the next segment (§2.4).
-            kinds = consume_sip(classify(lines)).select(pl.col("kind").is_in(_STARTS + ["msg_line"]))
+            kinds = consume_sip(classify(lines), crlf).select(pl.col("kind").is_in(_STARTS + ["msg_line"]))
             starts = kinds.to_series().arg_true()
             cut = int(starts[-1]) if len(starts) else 0
             carry, lines = lines.slice(cut), lines.slice(0, cut)
         else:
             carry = None
         if lines.height:
-            pieces.append(_process(lines, state, acct))
+            pieces.append(_process(lines, state, acct, crlf))
         advance(nbytes)
     events = pl.concat(pieces, how="diagonal_relaxed") if pieces else pl.DataFrame()
     return events.with_columns(server=pl.lit(info.get("server"))) if events.height else events, info
