@@ -323,3 +323,16 @@ def test_every_emittable_name_is_a_regular_dn_catalog_action():
                "CallConferencePartyDeleted"}
     assert names_ <= set(action_names("regular_dn"))
     assert R.CALLS_QUERY == 9
+
+
+def test_call_10_consultation_transfer_counts_one_transfer_made():
+    """CALL-10: both legs released Transferred on the transferring DN → one CallTransferMade ([rec L])."""
+    ev = events(_dn("EventEstablished", 0, conn="c1", call_type=2), _dn("EventHeld", 5, conn="c1"),
+                _dn("EventDialing", 6, conn="c2"), _dn("EventEstablished", 9, conn="c2", call_type=4),
+                _dn("EventReleased", 20, conn="c2", call_state=1), _dn("EventReleased", 20.1, conn="c1", call_state=1))
+    act = derive(ev)
+    made = one(act, "CallTransferMade")
+    assert (made["conn_id"], made["start"]) == ("c1", at(20.1))
+    assert one(act, "TransferredFromHold")["duration_s"] == 15
+    assert one(act, "CallConsultOriginated")["end_reason"] == "transferred"
+    assert one(act, "CallDialed")["duration_s"] == 3

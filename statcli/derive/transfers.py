@@ -10,6 +10,8 @@ ended a ``Call<Type>``) and off single ``EventPartyAdded`` /
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import polars as pl
 
 from statcli.derive.call_prep import GROUP
@@ -20,6 +22,20 @@ JOINED_ROLES = (3, 4)
 TRANSFERRED_BY = 7
 #: CallType of a consultation leg: a DN that held it takes the transfer (CALL-9).
 CONSULT = 4
+#: Completing a consultation transfer releases both legs with CallState 1 on the
+#: transferring DN; one transfer gives one CallTransferMade ([rec L], statcli).
+SAME_TRANSFER = timedelta(seconds=1)
+
+
+def _one_made_per_transfer(made: pl.DataFrame) -> pl.DataFrame:
+    """Drop the consultation leg's CallTransferMade when the main leg's is within 1 s."""
+    consult = (pl.col("s_ct") == CONSULT).fill_null(False)
+    main = made.filter(~consult).select(pl.col("s_dn").alias("_dn"), pl.col("e_ts").alias("_t")).sort("_t")
+    legs = (made.filter(consult).sort("e_ts")
+            .join_asof(main, left_on="e_ts", right_on="_t", by_left="s_dn", by_right="_dn", strategy="nearest",
+                       tolerance=SAME_TRANSFER, check_sortedness=False)
+            .filter(pl.col("_t").is_null()).drop("_t"))
+    return pl.concat([made.filter(~consult), legs])
 
 
 def _momentary(frame: pl.DataFrame, action: pl.Expr, at: str, conn: str, ct: str, queue: str,
@@ -49,7 +65,7 @@ def transfer_rows(ev: pl.DataFrame, call_pairs: pl.DataFrame | None) -> pl.DataF
     if call_pairs is not None and call_pairs.height:
         ended = call_pairs.filter(pl.col("e_ts").is_not_null())
         # CALL-10: the transferring DN releases its call with CallState 1.
-        made = ended.filter(pl.col("e__reason") == "transferred")
+        made = _one_made_per_transfer(ended.filter(pl.col("e__reason") == "transferred"))
         out.append(_momentary(made, pl.lit("CallTransferMade"), "e_ts", "e_conn_id", "s_ct", "e_queue",
                               "e_source", "e_line"))
         # CALL-9: a party change of an established call: taken here, or completed elsewhere.
