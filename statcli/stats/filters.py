@@ -63,7 +63,7 @@ def _test(func: str, args: list[str], columns: set[str] | None) -> pl.Expr:
     if columns is not None and col not in columns:
         return pl.lit(False)
     if test == "eq":
-        return pl.col(col).cast(pl.String) == args[0]
+        return (pl.col(col).cast(pl.String) == args[0]).fill_null(False)
     key = pl.element().struct.field("key")
     value = pl.element().struct.field("value")
     if test == "pair":
