@@ -34,7 +34,7 @@ def test_every_stamp_form_and_a_change_from_one_line_to_the_next():
         "06/05/2016 15:22:24.000 Trc 04541 z",                              # slash form
         "15:22:25.000: trace with colon",                                   # T7
     )))
-    assert df["stamp_form"].to_list() == ["T5", "T1", "T5", "T3", "T3", "T6", "T1"]
+    assert df["stamp_form"].to_list() == ["T5", "T1", "T5", "T3", "T4", "T6", "T7"]
     assert df["log_time"].to_list() == [
         datetime(2016, 2, 5, 16, 13, 24, 844000), datetime(2016, 2, 5, 16, 13, 24, 845000),
         datetime(2016, 6, 5, 15, 22, 21, 741000), datetime(2016, 6, 5, 15, 22, 22, 123400),
@@ -191,6 +191,12 @@ def test_every_line_is_accounted_and_unknown_unstamped_lines_are_skipped_with_a_
         (5, "line without a time stamp that continues no record and matches no OCS form")]
 
 
+def test_malformed_dump_line_is_skipped_with_the_block_reader_reason():
+    res = parse("2026-01-01T10:00:00.000 x", "received from 65201(--)h:1(fd=1) message EventUserEvent",
+                "\tAttributeThisDN\t'7101'", "\t\tnot a pair")
+    assert res.skipped.select("line", "reason").rows() == [(4, "malformed line inside a T-Library block")]
+
+
 def test_read_from_files_gz_and_header(tmp_path):
     text = ("Application name: OCS_1\nApplication type: OCServer\nLocal time:       2026-01-01T11:00:00.000\n"
             "Start time (UTC): 2026-01-01T10:00:00.000\n\n"
@@ -229,6 +235,8 @@ def test_real_userevent_recordprocessed(real_logs):
                                                                    tzinfo=timezone.utc)
     assert {"key": "GSW_AGENT_REQ_TYPE", "value": "RecordProcessed"} in row["user_data"]
     assert len(row["user_data"]) == 7
+    # [709] 00 1D declares 29 pairs, 7 follow: a warning, not an error (README §3 fact 4).
+    assert any("pair count" in k for k in res.warnings)
 
 
 def test_real_campaign_group_lines(real_logs):

@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Iterable
 
@@ -61,12 +61,16 @@ class OcsParse:
         ``source``, ``line``, ``reason``, ``text`` of each skipped line.
     tz_source : str
         How UTC was obtained: tz-option, header, timeinsecs or utc.
+    warnings : dict
+        Recoverable oddities → count (e.g. key-value lists whose pair count
+        differs from the declared one).
     """
 
     campaign_events: pl.DataFrame
     line_counts: pl.DataFrame
     skipped: pl.DataFrame
     tz_source: str
+    warnings: dict = field(default_factory=dict)
 
     @property
     def total_lines(self) -> int:
@@ -97,32 +101,35 @@ def is_ocs_text(head: str) -> bool:
 
 # --- lines ---------------------------------------------------------------------------------
 def lines_from_sources(sources: Sources) -> pl.DataFrame:
-    """Read sources into one line frame: stream, source, line, text, server, in_header, fallback_day, hdr_offset.
+    """Read sources into one line frame.
 
-    Segments are grouped into streams and ordered by :mod:`statcli.read.sources`;
-    each segment's header block is flagged ``in_header``.
+    Columns: ``stream``, ``source``, ``line``, ``text``, ``server``,
+    ``in_header``, ``anchor_time`` (header ``Local time``, else the file-name
+    stamp: where time-only stamps continue from) and ``hdr_offset`` (minutes,
+    header ``Local time`` − ``Start time (UTC)``). Segments are found, grouped
+    into streams and ordered by :mod:`statcli.read.sources` and decoded by
+    :func:`statcli.read.lines.decode_lines`.
     """
+    from statcli.read.lines import decode_lines
     from statcli.read.sources import collect_segments, group_streams
 
     frames = []
     for stream in group_streams(collect_segments(sources)):
         for seg in stream.segments:
             data = seg.read_bytes()
-            text = data.decode("utf-8", errors="replace")
-            if text.endswith("\n"):
-                text = text[:-1]
+            if b"\x00" in data[:65536]:
+                raise UserError(f"{seg.name} is not a text log (binary data)")
+            text, _ = decode_lines(data)
             hdr = seg.header()
             offset = None
             if hdr.local_time and hdr.start_utc:
                 minutes = (hdr.local_time - hdr.start_utc).total_seconds() / 60
                 offset = int(round(minutes / 15) * 15)
-            day = (hdr.local_time or seg.stamp_time)
-            col = pl.Series("text", [text], pl.String).str.split("\n").explode()
-            frames.append(pl.DataFrame(col).with_columns(
+            frames.append(pl.DataFrame({"text": text}).with_columns(
                 stream=pl.lit(stream.key), source=pl.lit(seg.name),
                 line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
                 server=pl.lit(hdr.app_name or seg.base),
-                fallback_day=pl.lit(day.date() if day else None, pl.Date),
+                anchor_time=pl.lit(hdr.local_time or seg.stamp_time, pl.Datetime("us")),
                 hdr_offset=pl.lit(offset, pl.Int32),
             ).with_columns(in_header=pl.col("line") <= hdr.n_lines))
     return pl.concat(frames, how="vertical_relaxed")
@@ -169,7 +176,7 @@ def parse_ocs_lines(lines: pl.DataFrame, *, tz: str | None = None,
     ----------
     lines : polars.DataFrame
         ``source``, ``line``, ``text``; optional ``stream``, ``server``,
-        ``in_header``, ``fallback_day``, ``hdr_offset`` (see
+        ``in_header``, ``anchor_time``, ``hdr_offset`` (see
         :func:`lines_from_sources`).
     tz : str, optional
         IANA zone of the log's wall clock; default: header offset, else the
@@ -190,7 +197,8 @@ def parse_ocs_lines(lines: pl.DataFrame, *, tz: str | None = None,
     body = lines.filter(~pl.col("in_header"))
     df = group_records(anchor_log_time(stamp_columns(body), date, by="stream"))
 
-    dumps = dump_events(df)
+    warnings: dict[str, int] = {}
+    dumps, malformed = dump_events(df, warnings)
     maps = dbid_names(df)
     parts = [lifecycle_events(df), record_update_events(df), ready_count_events(df), cm_events(df),
              tevent_campaign_events(dumps)]
@@ -214,6 +222,9 @@ def parse_ocs_lines(lines: pl.DataFrame, *, tz: str | None = None,
     event_recs = df.join(events.select("source", "line").unique(), on=["source", "line"], how="semi") \
         .select("source", "rec").unique()
     df = df.join(event_recs.with_columns(_ev=pl.lit(True)), on=["source", "rec"], how="left")
+    df = df.join(malformed.with_columns(_bad=pl.lit(True)), on=["source", "line"], how="left")
+    df = df.with_columns(head_class=pl.when(pl.col("_bad").fill_null(False)).then(pl.lit("malformed_dump_line!"))
+                         .otherwise(pl.col("head_class")))
     skipped_cls = pl.col("head_class").str.ends_with("!")
     disposition = (pl.when(pl.col("blank")).then(pl.lit("blank"))
                    .when(pl.col("_ev").fill_null(False)).then(pl.lit("campaign_event"))
@@ -230,7 +241,7 @@ def parse_ocs_lines(lines: pl.DataFrame, *, tz: str | None = None,
     skipped = df.filter(pl.col("disposition") == "skipped").select(
         "source", "line", reason=pl.col("head_class").replace_strict(SKIP_REASONS, default="unrecognised"),
         text="text")
-    return OcsParse(events, counts, skipped, tz_used)
+    return OcsParse(events, counts, skipped, tz_used, warnings)
 
 
 def parse_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str | None = None) -> OcsParse:

@@ -5,12 +5,13 @@ Int64) and ``text`` (str, without the line ending) — with Polars string
 expressions, so one file of a million lines is classified without a Python loop:
 
 1. :func:`stamp_columns` recognises the time stamp at column 0 of every line
-   (T1 ``16:13:24.844``, T3/T4 ISO, T5 locale ``Fri Feb 05 16:13:24 2016.844``
-   with a space-padded day, ``MM/dd/yyyy``) independently on each line, so the
-   format may change from one line to the next.
-2. :func:`anchor_log_time` gives time-only stamps a date (the last date-bearing
-   stamp of the stream, else the next one, else ``date``) with the midnight
-   roll-over rule of §3.6, and lets unstamped lines inherit the last stamp.
+   with the shared :mod:`statcli.read.timestamps` (T1 ``16:13:24.844``, T3/T4
+   ISO, T5 locale ``Fri Feb 05 16:13:24 2016.844`` with a space-padded day,
+   T6 …) independently on each line, so the format may change from one line
+   to the next.
+2. :func:`anchor_log_time` gives time-only stamps a date with the shared
+   :mod:`statcli.read.anchor` rules (§3.5, §3.6) and lets unstamped lines
+   inherit the last stamp.
 3. :func:`group_records` cuts the stream into OCS records (a first line and its
    continuation lines, §9.1) and names each record's head with a line class.
 
@@ -32,49 +33,16 @@ from datetime import date as Date
 import polars as pl
 
 from statcli.errors import UserError
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# After the time: a space, ": " (T7), "_" (T8) or the end of the line (§3.3 rule 3).
-_END = r"(?P<sep>[ _]|: |$)"
-_HMS = r"(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
-_FRAC = r"[.,](?P<F>\d{3,4})"
-#: Stamp forms with a date, tried in this order, then the time-only form.
-STAMP_PATTERNS = {
-    "T5": r"^(?P<stamp>(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?P<Mon>" + "|".join(_MONTHS) + r") "
-          r"(?P<d>[ \d]\d) " + _HMS + r" (?P<y>\d{4})\.(?P<F>\d{3,4}))" + _END,
-    "T3": r"^(?P<stamp>(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)[T ]" + _HMS + _FRAC + ")" + _END,
-    "T6": r"^(?P<stamp>(?P<m>\d\d)/(?P<d>\d\d)/(?P<y>\d{4}) " + _HMS + r"\.(?P<F>\d{3}))" + _END,
-    "T1": r"^(?P<stamp>@?" + _HMS + r"\.(?P<F>\d{3,4}))" + _END,
-}
-_DAY_US = 86_400_000_000
-
-
-def _one_form(form: str, pattern: str) -> pl.Expr:
-    g = pl.col("text").str.extract_groups(pattern)
-    frac = g.struct.field("F")
-    us = (frac.cast(pl.Int64) * pl.when(frac.str.len_chars() == 3).then(1000).otherwise(100))
-    h, m, s = (g.struct.field(k).cast(pl.Int64) for k in ("H", "M", "S"))
-    tod = ((h * 3600 + m * 60 + s) * 1_000_000 + us)
-    valid = (h < 24) & (m < 60) & (s < 60)
-    if form == "T1":
-        day = pl.lit(None, pl.Date)
-    else:
-        month = (g.struct.field("Mon").replace_strict(list(_MONTHS), list(range(1, 13)), default=None)
-                 if form == "T5" else g.struct.field("m").cast(pl.Int32))
-        day = pl.date(g.struct.field("y").cast(pl.Int32), month,
-                      g.struct.field("d").str.strip_chars().cast(pl.Int32))
-        valid = valid & (month.is_between(1, 12)) & g.struct.field("y").cast(pl.Int32).is_between(1990, 2100)
-    stamp_len = (g.struct.field("stamp").str.len_chars() + g.struct.field("sep").str.len_chars())
-    return pl.when(valid).then(
-        pl.struct(form=pl.lit(form), day=day, tod=tod, cut=stamp_len.cast(pl.Int64)))
-
+from statcli.read.anchor import Anchor, anchor_times
+from statcli.read.timestamps import parse_stamps
 
 def stamp_columns(lines: pl.DataFrame) -> pl.DataFrame:
     """Add ``stamp_form``, ``stamp_day`` (Date or null), ``tod_us`` and ``body`` to a line frame.
 
-    ``body`` is the text after the stamp and its separator (the whole text on
-    lines without a stamp). A leading UTF-8 BOM and a trailing CR are removed
-    from ``text`` first.
+    Stamps are recognised by :func:`statcli.read.timestamps.parse_stamps` (every
+    form of log-formats §3.2, tried on every line). ``body`` is the text after
+    the stamp and its separator (the whole text on lines without a stamp). A
+    leading UTF-8 BOM and a trailing CR are removed from ``text`` first.
 
     Parameters
     ----------
@@ -92,43 +60,36 @@ def stamp_columns(lines: pl.DataFrame) -> pl.DataFrame:
     ...     "text": ["\\ufeff2015-05-29T12:21:16.438 Trc 04541 x", "Sun Jun  5 15:22:21 2016.741 y",
     ...              "16 bytes", "21:06:21.751: trunk"]}))
     >>> df.select("stamp_form", "body").rows()
-    [('T3', 'Trc 04541 x'), ('T5', 'y'), (None, '16 bytes'), ('T1', 'trunk')]
+    [('T3', 'Trc 04541 x'), ('T5', 'y'), (None, '16 bytes'), ('T7', 'trunk')]
     """
     text = pl.col("text").str.strip_prefix("\ufeff").str.strip_suffix("\r")
-    df = lines.with_columns(text.alias("text"))
-    stamp = pl.coalesce([_one_form(f, p) for f, p in STAMP_PATTERNS.items()])
-    df = df.with_columns(_stamp=stamp)
-    f = pl.col("_stamp").struct
-    return df.with_columns(
-        stamp_form=f.field("form"),
-        stamp_day=f.field("day"),
-        tod_us=f.field("tod"),
-        body=pl.when(f.field("cut").is_not_null())
-        .then(pl.col("text").str.slice(f.field("cut")))
-        .otherwise(pl.col("text")),
-    ).drop("_stamp")
+    df = parse_stamps(lines.with_columns(text.alias("text")))
+    return df.rename({"st_form": "stamp_form", "st_date": "stamp_day", "st_tod": "tod_us"}).with_columns(
+        body=pl.col("text").str.slice(pl.col("st_len").fill_null(0).cast(pl.Int64))).drop("st_len")
 
 
 def anchor_log_time(df: pl.DataFrame, date: Date | str | None = None, *, by: str = "source") -> pl.DataFrame:
     """Resolve the date of every stamp and give each line its ``log_time`` (naive, µs).
 
-    Time-only stamps take the date of the last date-bearing stamp before them in
-    the same ``by`` stream (default: the same ``source``; else of the first one after them, else ``date``); a
-    step back of more than 12 hours between consecutive stamps is a midnight
-    roll-over (§3.6), smaller steps are normal jitter. Lines without a stamp
+    Dates come from :func:`statcli.read.anchor.anchor_times`, one call per
+    ``by`` stream: time-only stamps take the date of the last date-bearing stamp
+    (roll-over when the time goes back by more than 12 hours, §3.6); before the
+    first one they continue from the stream's ``anchor_time`` column (header
+    ``Local time`` or file-name stamp) when present, else are counted back from
+    the first dated stamp, else start on ``date`` (§3.5). Lines without a stamp
     inherit the time of the last stamped line (§3.4); lines before the first
     stamp take the first stamp's time.
 
     Raises
     ------
     UserError
-        When a source has stamped lines but no date can be found for them.
+        When a stream has stamped lines but no date can be found for them.
 
     Examples
     --------
     >>> import polars as pl
     >>> lines = pl.DataFrame({"source": "a", "line": [1, 2, 3],
-    ...     "text": ["23:59:59.950 x", "00:00:00.100 y", "23:59:59.990 jitter?"]})
+    ...     "text": ["23:59:59.950 x", "00:00:00.100 y", "23:59:59.990 z"]})
     >>> out = anchor_log_time(stamp_columns(lines), "2026-01-16")
     >>> [str(t) for t in out["log_time"]]
     ['2026-01-16 23:59:59.950000', '2026-01-17 00:00:00.100000', '2026-01-17 23:59:59.990000']
@@ -137,42 +98,30 @@ def anchor_log_time(df: pl.DataFrame, date: Date | str | None = None, *, by: str
         try:
             date = Date.fromisoformat(date)
         except ValueError:
-            raise UserError(f"--date must be YYYY-MM-DD, got {date!r}") from None
-    df = df.with_row_index("_ord")
-    st = df.filter(pl.col("tod_us").is_not_null()).select(
-        "_ord", "source", *([by] if by != "source" else []), "stamp_day", "tod_us",
-        *(["fallback_day"] if "fallback_day" in df.columns else []))
-    dated = pl.col("stamp_day").is_not_null()
-    st = st.with_columns(_run=dated.cum_sum().over(by))
-    back = pl.col("tod_us").shift(1).over(by) - pl.col("tod_us")
-    st = st.with_columns(_roll=((back > _DAY_US // 2) & ~dated).fill_null(False).cast(pl.Int32))
-    st = st.with_columns(_off=pl.col("_roll").cum_sum().over(by, "_run"))
-    # Run 0 lies before the stream's first dated stamp: anchor it on that stamp's
-    # day (its last line is that day) or on --date (its first line is that day).
-    first_day = pl.col("stamp_day").drop_nulls().first().over(by)
-    run0_off = pl.col("_off") - pl.col("_off").max().over(by, "_run")
-    base = pl.col("stamp_day").forward_fill().over(by)
-    # Without a dated stamp: --date, else a per-line ``fallback_day`` column
-    # (header Local time or file-name stamp) when the caller supplies one.
-    fallback = pl.lit(date) if date is not None else (
-        pl.col("fallback_day") if "fallback_day" in df.columns else pl.lit(None, pl.Date))
-    run0 = pl.when(first_day.is_null()).then(fallback).otherwise(first_day)
-    run0_shift = pl.when(first_day.is_null()).then(pl.col("_off")).otherwise(run0_off)
-    st = st.with_columns(
-        _day=pl.when(pl.col("_run") == 0).then(run0).otherwise(base),
-        _off=pl.when(pl.col("_run") == 0).then(run0_shift).otherwise(pl.col("_off")),
-    )
-    missing = st.filter(pl.col("_day").is_null())
-    if missing.height:
-        src = missing["source"][0]
-        raise UserError(f"{src}: the time stamps carry no date and none can be inferred; "
-                        "give the date with --date YYYY-MM-DD")
-    st = st.select("_ord", log_time=(pl.col("_day").cast(pl.Datetime("us"))
-                                     + pl.duration(days=pl.col("_off"))
-                                     + pl.duration(microseconds=pl.col("tod_us"))))
-    out = df.join(st, on="_ord", how="left").sort("_ord")
+            raise UserError(f"invalid --date {date!r}: use YYYY-MM-DD") from None
+    df = df.with_row_index("pos")
+    stamped = df.filter(pl.col("tod_us").is_not_null())
+    times = []
+    for key in stamped[by].unique(maintain_order=True).to_list():
+        part = stamped.filter(pl.col(by) == key)
+        given = part["anchor_time"].drop_nulls() if "anchor_time" in part.columns else pl.Series([])
+        if len(given):
+            start = Anchor.from_datetime(given[0])
+        elif date is not None and part["stamp_day"].null_count() == part.height:
+            start = Anchor(date, 0)
+        else:
+            start = None
+        t = anchor_times(part.select("pos", st_date="stamp_day", st_tod="tod_us"), start)
+        if t["log_time"].null_count():
+            raise UserError(f"{part['source'][0]}: the time stamps carry no date and none can be inferred; "
+                            "give the date with --date YYYY-MM-DD")
+        times.append(t)
+    if times:
+        df = df.join(pl.concat(times).with_columns(pl.col("pos").cast(pl.UInt32)), on="pos", how="left")
+    else:
+        df = df.with_columns(log_time=pl.lit(None, pl.Datetime("us")))
     lt = pl.col("log_time").forward_fill().backward_fill().over(by)
-    return out.with_columns(log_time=lt).drop("_ord")
+    return df.sort("pos").with_columns(log_time=lt).drop("pos")
 
 
 # --- records -----------------------------------------------------------------------------
@@ -208,6 +157,7 @@ HEAD_CLASSES: list[tuple[str, str, bool | None]] = [
 SKIP_REASONS = {
     "unrecognised_unstamped!": "line without a time stamp that continues no record and matches no OCS form",
     "orphan_continuation!": "continuation line before the first record of the file",
+    "malformed_dump_line!": "malformed line inside a T-Library block",
 }
 
 
