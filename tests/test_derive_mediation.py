@@ -209,14 +209,14 @@ def test_example_a_queue_side():
     ]
     assert call_rows == sorted(expected, key=lambda r: tuple("" if x is None else str(x) for x in r))
     # MED-19: pseudo-actions follow the DN status of 7001.
-    ready = [(s, e) for _, s, e in rows(a, "dn", "start", "end", action="DNReady")]
-    active = [(s, e) for _, s, e in rows(a, "dn", "start", "end", action="DNActive")]
+    ready = [(s, e) for _, s, e in rows(a, "object_id", "start", "end", action="DNReady")]
+    active = [(s, e) for _, s, e in rows(a, "object_id", "start", "end", action="DNActive")]
     assert sorted(ready, key=str) == sorted([(t("10:00:05"), t("10:05:12.450")), (t("10:12:18.900"), t("10:12:19")),
                                              (t("10:14:19"), None)], key=str)
     assert sorted(active, key=str) == sorted([(t("10:00:00"), t("10:00:05")), (t("10:05:12.450"), t("10:12:18.900")),
                                               (t("10:12:19"), t("10:14:19"))], key=str)
     assert rows(a, "action", "dn", "agent_id", "start", "end", kind="durable", action="DNLogin") == [
-        ("DNLogin", "7001", None, t("10:00:00"), None)]
+        ("DNLogin", "7000", None, t("10:00:00"), None)]
     assert rows(a, "action", "agent_id", "start", "end", action="AgentLogin") == [
         ("AgentLogin", "a1001", t("10:00:00"), None)]
     assert rows(a, "agent_id", action="AgentReady") == [("a1001",)] * 3

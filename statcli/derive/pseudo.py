@@ -5,8 +5,10 @@ DN M (the queue–agent link periods of ``qlink.py``). Inside a login period
 the DN is *ready* while its status is WaitForNextCall — WaitForNextCall is
 going on and no call action (ringing, dialing, a call-type action, hold) is,
 because call actions outrank it (DN-14, section 3.3) — and *active* otherwise
-(MED-19c). Rows name M as the object, the logged-in DN in ``dn`` and M in
-``this_queue``; ``Agent*`` rows carry the AgentID.
+(MED-19c). Rows name M as the object and in ``dn`` (where the action happens,
+like every mediation row); ``Agent*`` rows carry the AgentID. The ACTIONS table
+has no column for the logged-in DN of a ``DN*`` row, so per-DN identity
+(MED-19e distinct counting) is not available downstream.
 """
 
 from __future__ import annotations
@@ -61,8 +63,8 @@ def _state_pieces(ql: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
 def pseudo_rows(regular: pl.DataFrame, ql: pl.DataFrame, med: pl.DataFrame, losses: pl.DataFrame) -> pl.DataFrame:
     """MED-19a/b/c rows for every queue–agent link period in ``ql``."""
     ql = cut_at_monitoring_loss(ql, losses, ["dn", "med_dn"]).with_row_index("_q")
-    target = dict(object_type="med_object_type", object_id="med_dn", scope="med_scope",
-                  dn_type=pl.lit(None), this_queue="med_dn", conn_id=pl.lit(None))
+    target = dict(object_type="med_object_type", object_id="med_dn", scope="med_scope", dn="med_dn",
+                  dn_type="med_type", this_queue=pl.lit(None), conn_id=pl.lit(None))
     with_agent = pl.col("agent_id").is_not_null()
     login = pl.concat([
         shape(ql, action=pl.lit(LOGIN_ACTIONS[0]), agent_id=pl.lit(None), **target),
