@@ -15,6 +15,7 @@ from statcli.derive.agent_state import derive_agent_state
 from statcli.derive.base import MODES, DeriveContext, finalize_actions, order_events
 from statcli.derive.calls import derive_calls
 from statcli.derive.dn_types import infer_dn_types
+from statcli.derive.mediation import derive_mediation
 from statcli.derive.monitoring import derive_monitoring, monitoring_losses
 from statcli.derive.propagate import propagate_actions
 from statcli.errors import UserError
@@ -125,9 +126,10 @@ def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | No
     # 3. Calls on regular DNs (CALL-*, REL-*, STUCK-1, REG-8/9c).
     calls = derive_calls(events, ctx)
     # 4. Mediation DNs and virtual queues (MED-*, VQ-*, CALL-8), from events + the regular rows.
+    mediation = derive_mediation(events, ctx, pl.concat([regular, calls], how="diagonal_relaxed"))
     # 5. Campaign actions (OCS).
 
-    frames = [monitored, regular, calls]
+    frames = [monitored, regular, calls, mediation]
     actions = finalize_actions(frames, ctx)
     # 6. Propagation to Agent, Place and groups (PROP-2..10), with the objects the logs show (OBJ-1).
     if propagate or (propagate is None and objects is not None):
