@@ -193,11 +193,12 @@ def test_attempt_reported_twice_counts_once_and_redial_counts_again_cmp8a():
     ce = events(
         {"ts": at(0), "kind": "dial_completed", "call_result": 7, "record_handle": 9, "chain_id": 4, "attempt": 1},
         {"ts": at(0.5), "kind": "dial_completed", "call_result": 7, "record_handle": 9},        # desktop copy
-        {"ts": at(30), "kind": "dial_completed", "call_result": 7, "chain_id": 4, "attempt": 2},  # redial
+        {"ts": at(1), "kind": "dial_completed", "call_result": 7, "chain_id": 4, "attempt": 2},  # quick redial
+        {"ts": at(30), "kind": "dial_completed", "call_result": 7, "chain_id": 4, "attempt": 3},  # redial
         {"ts": at(31), "kind": "dial_completed", "call_result": 6, "record_handle": 10},  # other record, no chain
     )
     made = actions(ce).filter(object_type="Campaign", action="DialMade").sort("start")["start"].to_list()
-    assert made == [at(0), at(30), at(31)]
+    assert made == [at(0), at(1), at(30), at(31)]
 
 
 def test_callbacks_and_agent_errors_cmp10_cmp11():

@@ -14,6 +14,7 @@ import polars as pl
 from statcli.derive.agent_state import derive_agent_state
 from statcli.derive.base import MODES, DeriveContext, finalize_actions, order_events
 from statcli.derive.calls import derive_calls
+from statcli.derive.campaign import derive_campaign_actions
 from statcli.derive.dn_types import infer_dn_types
 from statcli.derive.mediation import derive_mediation
 from statcli.derive.monitoring import derive_monitoring, monitoring_losses
@@ -127,9 +128,10 @@ def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | No
     calls = derive_calls(events, ctx)
     # 4. Mediation DNs and virtual queues (MED-*, VQ-*, CALL-8), from events + the regular rows.
     mediation = derive_mediation(events, ctx, pl.concat([regular, calls], how="diagonal_relaxed"))
-    # 5. Campaign actions (OCS).
+    # 5. Campaign actions (OCS): statuses, dial modes, dials, leads, callbacks (CMP-*).
+    campaign = derive_campaign_actions(campaign_events, ctx) if campaign_events is not None else pl.DataFrame()
 
-    frames = [monitored, regular, calls, mediation]
+    frames = [monitored, regular, calls, mediation, campaign]
     actions = finalize_actions(frames, ctx)
     # 6. Propagation to Agent, Place and groups (PROP-2..10), with the objects the logs show (OBJ-1).
     if propagate or (propagate is None and objects is not None):

@@ -96,8 +96,11 @@ def _dedup(rows: pl.DataFrame, *, by_attempt: bool) -> pl.DataFrame:
     same_result = pl.col("call_result").eq_missing(pl.col("call_result").shift(1).over(grp))
     dup = _compatible("chain_n") & _compatible("callback_type") & near & same_result
     if by_attempt:
-        both = pl.col("attempt").is_not_null() & pl.col("attempt").shift(1).over(grp).is_not_null()
-        same_attempt = both & (pl.col("attempt") == pl.col("attempt").shift(1).over(grp)) & _compatible("chain_n")
+        # Compare with the last attempt number reported for the record, so that a
+        # report without a number between two numbered attempts cannot merge them.
+        prev_att = pl.col("attempt").shift(1).forward_fill().over(grp)
+        both = pl.col("attempt").is_not_null() & prev_att.is_not_null()
+        same_attempt = both & (pl.col("attempt") == prev_att) & _compatible("chain_n")
         dup = same_attempt | (~both & dup)
     dup = dup & prev_ts.is_not_null() & ~pl.col("rkey").str.starts_with("r")
     return rows.filter(~dup.fill_null(False)).sort("_ord")
