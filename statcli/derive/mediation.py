@@ -295,6 +295,8 @@ def _regular_rows(regular: pl.DataFrame | None) -> pl.DataFrame:
         regular = regular.filter(pl.col("scope") == "regular_dn")
     if "object_type" in regular.columns:
         regular = regular.filter(pl.col("object_type").is_null() | (pl.col("object_type") == "RegDN"))
-    if "dn" not in regular.columns or not regular["dn"].is_not_null().any():
+    if "dn" not in regular.columns:
         regular = regular.with_columns(dn=pl.col("object_id"))
+    elif "object_id" in regular.columns:
+        regular = regular.with_columns(dn=pl.coalesce("dn", "object_id"))
     return shape(regular)
