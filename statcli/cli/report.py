@@ -82,25 +82,28 @@ def render_tables(stats: pl.DataFrame, types, notes: list[str]) -> None:
         console.print(note, style="dim")
 
 
+def _parse_instant(when: str, tz: str | None, data_day, option: str) -> datetime:
+    """``HH:MM[:SS]`` on ``data_day`` (local time) or an ISO date-time, as UTC."""
+    zone = _zone(tz)
+    if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", when):
+        if data_day is None:
+            raise UserError(f"{option}: no data to take the day from; give a full date-time")
+        h, m, *s = (int(x) for x in when.split(":"))
+        local = datetime.combine(data_day, datetime.min.time()) + timedelta(hours=h, minutes=m,
+                                                                           seconds=s[0] if s else 0)
+        return local.replace(tzinfo=zone).astimezone(timezone.utc)
+    try:
+        at = datetime.fromisoformat(when)
+    except ValueError:
+        raise UserError(f"{option} {when!r}: expected HH:MM or an ISO date-time") from None
+    return (at if at.tzinfo else at.replace(tzinfo=zone)).astimezone(timezone.utc)
+
+
 def _parse_explain(spec: str, tz: str | None, data_day) -> tuple[str, datetime]:
     obj, sep, when = spec.rpartition("@")
     if not sep or not obj or not when:
         raise UserError(f"--explain {spec!r}: expected OBJECT@INTERVAL, e.g. a1001@10:00")
-    from statcli.stats.profiles import _tz
-
-    zone = _tz(tz)
-    if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", when):
-        if data_day is None:
-            raise UserError("--explain: no data to take the day from; give a full date-time")
-        h, m, *s = (int(x) for x in when.split(":"))
-        local = datetime.combine(data_day, datetime.min.time()) + timedelta(hours=h, minutes=m,
-                                                                           seconds=s[0] if s else 0)
-        return obj, local.replace(tzinfo=zone).astimezone(timezone.utc)
-    try:
-        at = datetime.fromisoformat(when)
-    except ValueError:
-        raise UserError(f"--explain {spec!r}: INTERVAL must be HH:MM or an ISO date-time") from None
-    return obj, (at if at.tzinfo else at.replace(tzinfo=zone)).astimezone(timezone.utc)
+    return obj, _parse_instant(when, tz, data_day, "--explain")
 
 
 @click.command("report", epilog=EPILOG)
@@ -122,11 +125,14 @@ def _parse_explain(spec: str, tz: str | None, data_day) -> tuple[str, datetime]:
               help="Objects configuration (TOML): DN types, places, groups.")
 @click.option("--explain", "explain_spec", default=None, metavar="OBJECT@INTERVAL",
               help="List the rows (with source file and line) behind one value of one --stat-type.")
+@click.option("--until", default=None, metavar="TIME",
+              help="End of the data (τ of the last interval): HH:MM[:SS] on the data's last day, or an "
+                   "ISO date-time. Default: the latest instant in the data.")
 @tz_option
 @date_option
 @output_options()
 def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, filter_, object_types,
-           object_ids, objects_file, explain_spec, tz, date, fmt, output):
+           object_ids, objects_file, explain_spec, until, tz, date, fmt, output):
     """Compute Stat Server statistics from logs, events or actions Parquet.
 
     One value per stat type x object x interval of the time profile. Durations
@@ -152,22 +158,27 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, f
     actions = load_actions(inputs, tz=tz, date=date, objects=objects)
     fmt = resolve_format(fmt, output, "table" if is_tty() else "csv")
     err = stderr_console()
+    data_end = None
+    if until:
+        last = actions.select(pl.max_horizontal(pl.col("start").max(), pl.col("end").max())).item()
+        last_day = last.astimezone(_zone(tz)).date() if last is not None else None
+        data_end = _parse_instant(until, tz, last_day, "--until")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", StatWarning)
         if explain_spec:
             if len(chosen) != 1:
                 raise UserError("--explain needs exactly one --stat-type")
-            day = actions["start"].min()
-            day = day.astimezone(timezone.utc).date() if day is not None and not tz else \
-                (day.astimezone(_zone(tz)).date() if day is not None else None)
+            first = actions["start"].min()
+            day = first.astimezone(_zone(tz)).date() if first is not None else None
             obj, at = _parse_explain(explain_spec, tz, day)
             rows = explain(actions, next(iter(chosen)), obj, at, stat_types=chosen,
-                           time_profile=time_profile, filter=filter_, tz=tz)
+                           time_profile=time_profile, filter=filter_, tz=tz, data_end=data_end)
             _emit_explain(rows, fmt, output)
         else:
             stats = compute_statistics(actions, chosen, time_profile=time_profile, time_range=time_range,
                                        filter=filter_, object_types=object_types or None,
-                                       object_ids=object_ids or None, tz=tz, objects=objects)
+                                       object_ids=object_ids or None, tz=tz, objects=objects,
+                                       data_end=data_end)
             if fmt == "table":
                 profile_note = time_profile or "Growing=00:00+0:30 (or the stat type's own)"
                 notes = [f"time profile: {profile_note}; "

@@ -190,6 +190,7 @@ def compute_statistics(
     [('Max_Wait_Time', '7000', 45.0), ('Total_Calls_Entered', '7000', 1.0)]
     """
     types = _resolve_types(stat_types)
+    actions = _propagated(actions, types, objects)
     a_items = _items_from_actions(actions)
     s_items = None
     if any(st.is_status for st in types.values()):
@@ -214,6 +215,22 @@ def compute_statistics(
         return _empty()
     out = pl.concat(results, how="vertical_relaxed")
     return out.sort("stat_type", "object_type", "object_id", "interval_start")
+
+
+_PROPAGATED_TYPES = {"Agent", "Place", "GroupAgents", "GroupPlaces", "GroupQueues"}
+
+
+def _propagated(actions: pl.DataFrame, types: StatTypeSet, objects) -> pl.DataFrame:
+    """Add Agent/Place/group copies (PROP-*) when action stat types need them and the input has none."""
+    wanted = {o for st in types.values() if not st.is_status for o in st.objects} & _PROPAGATED_TYPES
+    if not wanted or actions.is_empty() or actions["origin_id"].is_not_null().any() \
+            or actions["object_type"].is_in(sorted(_PROPAGATED_TYPES)).any():
+        return actions
+    try:
+        from statcli.derive.propagate import propagate_actions
+    except ImportError:
+        return actions
+    return propagate_actions(actions, objects)
 
 
 def _empty() -> pl.DataFrame:

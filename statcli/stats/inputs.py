@@ -95,7 +95,8 @@ def load_actions(inputs, *, tz: str | None = None, date: str | None = None, obje
         if ev is None:
             from statcli.schema import EVENTS
             ev = EVENTS.empty()
-        frames.append(conform(derive_actions(ev, objects=objects, mode=mode, campaign_events=camp), ACTIONS))
+        frames.append(conform(derive_actions(ev, objects=objects, mode=mode, campaign_events=camp, propagate=True),
+                              ACTIONS))
     if not frames:
         raise UserError("no input")
     return pl.concat(frames, how="vertical_relaxed") if len(frames) > 1 else frames[0]
