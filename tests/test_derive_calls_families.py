@@ -336,3 +336,35 @@ def test_call_10_consultation_transfer_counts_one_transfer_made():
     assert one(act, "TransferredFromHold")["duration_s"] == 15
     assert one(act, "CallConsultOriginated")["end_reason"] == "transferred"
     assert one(act, "CallDialed")["duration_s"] == 3
+
+
+def test_call_11_conference_as_sip_server_reports_it():
+    """CALL-11 with ThisDNRole 9 ConferencedBy on the requester; the consulted DN's party change
+    with CallState 2 (Conferenced) merges a conference and is no transfer (CALL-9 [rec L])."""
+    ev = events(_dn("EventEstablished", 0, conn="c1", dn="7003", call_type=2),
+                _dn("EventHeld", 5, conn="c1", dn="7003"),
+                _dn("EventDialing", 6, conn="c2", dn="7003", this_dn_role=1),
+                _dn("EventRinging", 6.1, conn="c2", dn="6002", call_type=4),
+                _dn("EventEstablished", 9, conn="c2", dn="6002", call_type=4),
+                _dn("EventEstablished", 9, conn="c2", dn="7003", call_type=4),
+                _dn("EventReleased", 20, conn="c2", dn="7003", releasing_party="local"),
+                _dn("EventRetrieved", 20.1, conn="c1", dn="7003"),
+                _dn("EventPartyChanged", 20.2, conn="c1", dn="6002", previous_conn_id="c2", call_state=2,
+                    this_dn_role=3, third_party_dn="7003", third_party_dn_role=9, call_type=2),
+                _dn("EventPartyAdded", 20.3, conn="c1", dn="7003", this_dn_role=9, third_party_dn="6002",
+                    third_party_dn_role=4),
+                _dn("EventPartyAdded", 20.4, conn="c1", dn="6002", this_dn_role=4, third_party_dn="7003",
+                    third_party_dn_role=9),
+                _dn("EventPartyDeleted", 60, conn="c1", dn="7003", third_party_dn="6002", third_party_dn_role=8),
+                _dn("EventReleased", 60.1, conn="c1", dn="6002", releasing_party="local"))
+    act = derive(ev)
+    assert one(act, "CallConferenceMade")["dn"] == "7003"
+    assert one(act, "CallConferenceJoined")["dn"] == "6002"
+    assert one(act, "CallConferencePartyDeleted")["dn"] == "7003"
+    assert "CallConferencePartyAdded" not in names(act)
+    assert not act["action"].is_in(["CallTransferTaken", "CallTransferPartyChanged", "CallTransferMade"]).any()
+    orig = one(act, "CallConferenceOriginated")
+    assert (orig["start"], orig["end"]) == (at(20.3), None)      # 7003 is still on the call
+    assert one(act, "CallPartyChanged")["dn"] == "6002"
+    inbound = act.filter(pl.col("action") == "CallInbound").sort("dn")
+    assert inbound.select("dn", "start", "end").rows() == [("6002", at(20.2), at(60.1)), ("7003", at(0), None)]

@@ -53,6 +53,11 @@ CALLS_QUERY = 9
 CALLS_QUERY_ALERTING = 4
 CALLS_QUERY_HELD = 5
 
+#: DN roles that name the party that requested a conference: 5 AddedBy, 9 ConferencedBy (CALL-11).
+CONFERENCE_REQUESTER_ROLES = (5, 9)
+#: CallState of a party change that merges a consultation into a conference, not a transfer.
+CONFERENCED = 2
+
 RELEASE = ("released", "abandoned")
 ENDS = ("stuck", "lost")
 

@@ -30,7 +30,7 @@ ROW_COLUMNS = ["dn", "conn_id", "action", "start", "end", "call_type", "this_que
 _START = ["dn", "ts", "conn_id", "ct", "queue", "source", "line", "kind", "this_dn_role", "had_dialing",
           "had_ringing", "_started"]
 _END = ["ts", "conn_id", "ct", "queue", "source", "line", "kind", "released_by", "released_by_dn",
-        "_retro", "_reason", "third_party_dn_role", "other_dn_role"]
+        "_retro", "_reason", "third_party_dn_role", "other_dn_role", "call_state"]
 
 
 def _condition(rule: R.Rule) -> pl.Expr:
@@ -70,8 +70,10 @@ def _flags(ev: pl.DataFrame) -> pl.DataFrame:
     """Boolean guard columns the rule tables name in ``when``."""
     dialed = ev.filter(pl.col("kind") == "dialing").select("dn", pl.col("conn_id").alias("old_conn"),
                                                           _dialed_consult=pl.lit(True)).unique()
-    pointer = ((pl.col("third_party_dn") == pl.col("dn")) & pl.col("third_party_dn_role").is_in([5, 9])) \
-        | ((pl.col("other_dn") == pl.col("dn")) & pl.col("other_dn_role").is_in([5, 9]))
+    roles = list(R.CONFERENCE_REQUESTER_ROLES)
+    pointer = pl.col("this_dn_role").is_in(roles) \
+        | ((pl.col("third_party_dn") == pl.col("dn")) & pl.col("third_party_dn_role").is_in(roles)) \
+        | ((pl.col("other_dn") == pl.col("dn")) & pl.col("other_dn_role").is_in(roles))
     status = pl.col("address_info_status")
     return (ev.join(dialed, on=["dn", "old_conn"], how="left")
             .with_columns(

@@ -15,6 +15,7 @@ from datetime import timedelta
 import polars as pl
 
 from statcli.derive.call_prep import GROUP
+from statcli.derive.call_rules import CONFERENCED
 
 #: ThisDNRole values of the consulted party whose leg merges into a conference (CALL-11).
 JOINED_ROLES = (3, 4)
@@ -69,7 +70,9 @@ def transfer_rows(ev: pl.DataFrame, call_pairs: pl.DataFrame | None) -> pl.DataF
         out.append(_momentary(made, pl.lit("CallTransferMade"), "e_ts", "e_conn_id", "s_ct", "e_queue",
                               "e_source", "e_line"))
         # CALL-9: a party change of an established call: taken here, or completed elsewhere.
-        changed = ended.filter(pl.col("e_kind") == "party_changed")
+        # A party change with CallState 2 merges a consultation into a conference: CALL-11, not a transfer.
+        changed = ended.filter((pl.col("e_kind") == "party_changed")
+                               & (pl.col("e_call_state") != CONFERENCED).fill_null(True))
         taken = ((pl.col("e_third_party_dn_role") == TRANSFERRED_BY) | (pl.col("e_other_dn_role") == TRANSFERRED_BY)
                  | (pl.col("s_ct") == CONSULT)).fill_null(False)
         action = pl.when(taken).then(pl.lit("CallTransferTaken")).otherwise(pl.lit("CallTransferPartyChanged"))
