@@ -62,3 +62,17 @@ def test_call_3_9_call_type_actions_span_talking_and_held(simulated):
     released = legs.join(got, on=["dn", "conn_id"], suffix="_a").filter(pl.col("end_reason_a") != "party_changed")
     assert released.filter(pl.col("released_by").fill_null("-") != pl.col("released_by_a").fill_null("-")).height == 0
     assert released["released_by_a"].is_not_null().sum() > 0
+
+
+def test_call_2_ringing_end_kinds_match_ground_truth(simulated):
+    """CALL-2 (a)/(b)/(c): answered → CallAnswered, abandoned → CallAbandonedFromRinging,
+    redirected (ring-no-answer, CallState 22) → CallForwarded."""
+    actions, truth = simulated
+    expected_retro = {"established": "CallAnswered", "abandoned": "CallAbandonedFromRinging",
+                      "redirected": "CallForwarded"}
+    ringing = truth.filter(pl.col("state") == "Ringing").with_columns(
+        retro=pl.col("end_reason").replace_strict(expected_retro, default=None))
+    assert ringing["retro"].null_count() == 0 and ringing["retro"].n_unique() >= 2
+    retro = actions.filter(pl.col("action").is_in(list(expected_retro.values()))).select("dn", "conn_id", "action")
+    joined = ringing.join(retro, on=["dn", "conn_id"], how="full", coalesce=True)
+    assert joined.filter(pl.col("retro").fill_null("-") != pl.col("action").fill_null("-")).height == 0
