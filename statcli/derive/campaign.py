@@ -54,9 +54,14 @@ def _on_objects(rows: pl.DataFrame) -> pl.DataFrame:
         "CallingList": pl.col("calling_list"),
         "CampaignCallingList": pl.concat_str("campaign", pl.lit("@"), "calling_list"),
     }
-    parts = [rows.with_columns(object_type=pl.lit(o), object_id=ids[o]) for o in _OBJECTS]
-    out = pl.concat(parts, how="vertical_relaxed").drop_nulls("object_id")
-    return out.join(_applicability(), on=["action", "object_type"], how="semi")
+    rows = rows.select("campaign", "group", "calling_list", "action", "ts", "source", "line", "agent_id", "this_dn")
+    app = _applicability()
+    parts = []
+    for o in _OBJECTS:
+        allowed = app.filter(pl.col("object_type") == o)["action"].implode()
+        parts.append(rows.filter(pl.col("action").is_in(allowed))
+                     .with_columns(object_type=pl.lit(o), object_id=ids[o]))
+    return pl.concat(parts, how="vertical_relaxed").drop_nulls("object_id")
 
 
 def _record_key(ce: pl.DataFrame) -> pl.DataFrame:
@@ -82,28 +87,38 @@ def _fill_group(ce: pl.DataFrame) -> pl.DataFrame:
             .with_columns(group=pl.coalesce("group", "_g", "_only")).drop("_g", "_only"))
 
 
-def _compatible(col: str) -> pl.Expr:
-    prev = pl.col(col).shift(1).over("campaign", "rkey", "kind")
-    return pl.col(col).is_null() | prev.is_null() | (pl.col(col) == prev)
-
-
 def _dedup(rows: pl.DataFrame, *, by_attempt: bool) -> pl.DataFrame:
-    """Drop repeated reports of one attempt / occurrence (CMP-8a), keeping the earliest."""
-    rows = rows.sort("campaign", "rkey", "kind", "ts", "_ord")
+    """Drop repeated reports of one attempt / occurrence (CMP-8a), keeping the earliest.
+
+    Rows are sorted by (campaign, record, kind, time) and compared with the
+    previous row of the same group (plain shifts with a same-group mask: one
+    window per record would be slow with hundreds of thousands of records).
+    """
     grp = ["campaign", "rkey", "kind"]
-    prev_ts = pl.col("ts").shift(1).over(grp)
-    near = (pl.col("ts") - prev_ts) <= SAME_REPORT_WINDOW
-    same_result = pl.col("call_result").eq_missing(pl.col("call_result").shift(1).over(grp))
-    dup = _compatible("chain_n") & _compatible("callback_type") & near & same_result
+    rows = rows.sort(*grp, "ts", "_ord").with_columns(_g=pl.struct(grp).rank("dense"))
+    same = (pl.col("_g") == pl.col("_g").shift(1)).fill_null(False)
+
+    def prev(col: str) -> pl.Expr:
+        return pl.when(same).then(pl.col(col).shift(1))
+
+    def compatible(col: str) -> pl.Expr:
+        return pl.col(col).is_null() | prev(col).is_null() | (pl.col(col) == prev(col))
+
+    near = (pl.col("ts") - prev("ts")) <= SAME_REPORT_WINDOW
+    same_result = pl.col("call_result").eq_missing(prev("call_result"))
+    dup = compatible("chain_n") & compatible("callback_type") & near & same_result
     if by_attempt:
         # Compare with the last attempt number reported for the record, so that a
-        # report without a number between two numbered attempts cannot merge them.
-        prev_att = pl.col("attempt").shift(1).forward_fill().over(grp)
+        # report without a number between two numbered attempts cannot merge them
+        # (-1 marks a group start so the fill never crosses records).
+        marked = pl.when(same).then(pl.col("attempt").shift(1)).otherwise(pl.lit(-1))
+        filled = marked.forward_fill()
+        prev_att = pl.when(filled != -1).then(filled)
         both = pl.col("attempt").is_not_null() & prev_att.is_not_null()
-        same_attempt = both & (pl.col("attempt") == prev_att) & _compatible("chain_n")
+        same_attempt = both & (pl.col("attempt") == prev_att) & compatible("chain_n")
         dup = same_attempt | (~both & dup)
-    dup = dup & prev_ts.is_not_null() & ~pl.col("rkey").str.starts_with("r")
-    return rows.filter(~dup.fill_null(False)).sort("_ord")
+    dup = same & dup & ~pl.col("rkey").str.starts_with("r")
+    return rows.filter(~dup.fill_null(False)).drop("_g").sort("_ord")
 
 
 def _dials(ce: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -198,7 +213,8 @@ def derive_campaign_actions(campaign_events: pl.DataFrame, ctx: DeriveContext) -
     """
     if campaign_events is None or campaign_events.height == 0:
         return pl.DataFrame()
-    ce = conform(campaign_events, CAMPAIGN_EVENTS).with_row_index("_ord")
+    # Only the scalar columns: the key-value lists are not carried into campaign actions.
+    ce = conform(campaign_events, CAMPAIGN_EVENTS).drop("user_data", "attributes").with_row_index("_ord")
     ce = ce.with_columns(pl.col("_ord").cast(pl.Int64)).sort("ts", "_ord", nulls_last=True)
     ce = _fill_group(_record_key(ce))
 
