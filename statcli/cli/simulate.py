@@ -68,7 +68,8 @@ def simulate(out_dir, agents, queues, hours, calls_per_hour, seed, start, segmen
     estimate = int(hours * (calls_per_hour * 9_000 + agents * 40_000)) * (2 if backup else 1)
     with byte_progress(estimate, "simulating") as advance:
         res = run(out_dir, cfg, progress=advance)
-    files = res.tserver_files + res.backup_files + res.ocs_files + [res.truth_file, res.objects_file]
+    files = res.tserver_files + res.backup_files + res.ocs_files + [res.truth_file, res.campaign_file, res.objects_file]
+    files = [p for p in files if p is not None]
     if is_tty():
         from rich.table import Table
 

@@ -62,6 +62,7 @@ class SimResult:
     backup_files: list[Path] = field(default_factory=list)
     ocs_files: list[Path] = field(default_factory=list)
     truth_file: Path | None = None
+    campaign_file: Path | None = None
     objects_file: Path | None = None
     events: int = 0
     calls: int = 0
@@ -94,6 +95,12 @@ def simulate_frames(config: SimConfig | None = None, **options) -> Frames:
     return Frames(cfg, topo, plan, events, truth, campaign)
 
 
+def _utc_columns(df: pl.DataFrame) -> pl.DataFrame:
+    """µs integer time columns of the campaign table as UTC timestamps."""
+    times = ["loaded", "started", "mode_change", "stopped", "unloaded", "dialed", "released", "reported"]
+    return df.with_columns([pl.from_epoch(c, "us").dt.replace_time_zone("UTC") for c in times if c in df.columns])
+
+
 def _std_items(cfg: SimConfig, end: int) -> pl.DataFrame:
     """Application start line and hourly ``Trc 04120 Check point`` lines."""
     t0 = cfg.t0_us
@@ -119,6 +126,40 @@ def _link_items(cfg: SimConfig, plan: Plan) -> pl.DataFrame:
         .otherwise(clock + pl.lit(".") + ms + pl.lit(": $*:SIP:CTI:LINK_DISCONNECTED:5"))
     return ts.select(pl.col("t") - 1000, seq=pl.lit(-1, pl.Int64), sub=pl.lit(-2, pl.Int8), kind=pl.lit("trace"),
                      text=text)
+
+
+CHUNK_EVENTS = 100_000
+
+
+def item_chunks(events: pl.DataFrame, extra: pl.DataFrame, cfg: SimConfig, *, backup: bool = False,
+                size: int = CHUNK_EVENTS):
+    """Yield the log's items in order, rendered chunk by chunk on a small thread pool.
+
+    Events are sorted by time and sequence number, so consecutive row ranges are
+    consecutive pieces of the log; a standalone line (``extra``) joins the chunk
+    whose time range contains it.
+    """
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = list(range(0, max(events.height, 1), size))
+    firsts = events["t"].gather(bounds[1:]).to_numpy() if len(bounds) > 1 else np.array([], np.int64)
+    where = np.searchsorted(firsts, extra["t"].to_numpy(), side="right")
+    extra = extra.with_columns(chunk=pl.Series(where.astype(np.int64)))
+
+    def render(j: int) -> pl.DataFrame:
+        ev = events.slice(bounds[j], size)
+        mine = extra.filter(pl.col("chunk") == j).drop("chunk")
+        return pl.concat([mine, event_items(ev, cfg, backup=backup)], how="vertical_relaxed").sort("t", "seq", "sub")
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pending: deque = deque()
+        for j in range(len(bounds)):
+            pending.append(pool.submit(render, j))
+            if len(pending) >= 3:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def simulate(out_dir: str | Path, config: SimConfig | None = None, *, progress=None, **options) -> SimResult:
@@ -167,22 +208,24 @@ def simulate(out_dir: str | Path, config: SimConfig | None = None, *, progress=N
         if progress:
             progress(n)
 
-    extra = [_std_items(cfg, f.plan.end), _link_items(cfg, f.plan)]
-    items = pl.concat([*extra, event_items(f.events, cfg)], how="vertical_relaxed").sort("t", "seq", "sub")
-    res.tserver_files = write_stream(items, out, base=cfg.app_name, app=cfg.app_name,
+    std = _std_items(cfg, f.plan.end)
+    extra = pl.concat([std, _link_items(cfg, f.plan)], how="vertical_relaxed")
+    res.tserver_files = write_stream(item_chunks(f.events, extra, cfg), out, base=cfg.app_name, app=cfg.app_name,
                                      app_type="TServer (SIP Server)", progress=count, **common)
     if cfg.backup:
         backup = cfg.app_name[:-1] + "B" if cfg.app_name.endswith("P") else cfg.app_name + "_B"
-        items = pl.concat([extra[0], event_items(f.events, cfg, backup=True)], how="vertical_relaxed") \
-            .sort("t", "seq", "sub")
-        res.backup_files = write_stream(items, out, base=backup, app=backup, app_type="TServer (SIP Server)",
-                                        progress=count, **{**common, "host": "sipsrv02.example.com"})
+        res.backup_files = write_stream(item_chunks(f.events, std, cfg, backup=True), out, base=backup, app=backup,
+                                        app_type="TServer (SIP Server)", progress=count,
+                                        **{**common, "host": "sipsrv02.example.com"})
     if cfg.ocs and f.campaign is not None:
         from statcli.simulate.ocs_text import ocs_items
         items = ocs_items(f, cfg)
         res.ocs_files = write_stream(items, out, base="OCS", app="OCS", app_type="OCServer (Outbound Contact Server)",
                                      progress=count, **{**common, "host": "ocs01.example.com", "segment_size": None,
                                                         "gzip": False})
+    if f.campaign is not None:
+        res.campaign_file = write_parquet(_utc_columns(f.campaign), out / "campaign_truth.parquet", "campaign_truth",
+                                          {"statcli.simulate.seed": str(cfg.seed)})
     res.truth_file = write_parquet(f.truth, out / "ground_truth.parquet", "ground_truth",
                                    {"statcli.simulate.seed": str(cfg.seed)})
     res.objects_file = out / "objects.toml"

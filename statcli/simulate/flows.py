@@ -347,7 +347,8 @@ EVENT_COLUMNS = {
     "address_info_status": I16, "reason": pl.String, "ud": pl.String, "target": pl.String, "vq": pl.Boolean,
     "request": pl.String, "sip": pl.String, "marker": pl.String, "user_event": pl.String,
     "gsw_handle": pl.Int64, "gsw_chain": pl.Int64, "gsw_campaign": pl.String, "gsw_list": pl.String,
-    "gsw_group": pl.String, "gsw_event": pl.String,
+    "gsw_group": pl.String, "gsw_user_event": pl.String, "gsw_req": pl.String, "gsw_mode": pl.String,
+    "gsw_phone": pl.String, "gsw_result": pl.Int64, "gsw_callback": pl.String,
 }
 
 

@@ -29,6 +29,8 @@ S = 1_000_000  # microseconds per second
 #: Activity kinds and their default shares.
 KINDS = ("in", "ring_abandon", "rona", "out", "internal", "not_ready")
 SHARES = np.array([0.70, 0.04, 0.03, 0.10, 0.04, 0.09])
+#: With an outbound campaign running the agents dial more.
+SHARES_OCS = np.array([0.55, 0.04, 0.03, 0.25, 0.04, 0.09])
 NOT_READY_REASONS = ("Break", "Lunch", "Training", "Meeting", "Coaching")
 #: Features forced into the first cycles so every flow occurs even in a short run.
 FORCED = (("in", "hold"), ("in", "transfer"), ("in", "conference"), ("rona", "none"),
@@ -119,7 +121,8 @@ def _draw_cycles(cfg: SimConfig, rng: np.random.Generator, sessions: pl.DataFram
     m = sessions.height
     shape = (m, k)
 
-    kind = rng.choice(len(KINDS), size=shape, p=SHARES / SHARES.sum())
+    shares = SHARES_OCS if cfg.ocs else SHARES
+    kind = rng.choice(len(KINDS), size=shape, p=shares / shares.sum())
     feat = rng.choice(4, size=shape, p=[0.62, 0.25, 0.08, 0.05])  # none, hold, transfer, conference
     # Forced features in the first cycles of the first session of the first agents.
     for j, (fk, ff) in enumerate(FORCED):

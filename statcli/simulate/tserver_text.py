@@ -43,21 +43,28 @@ def _attr(name: str, value: pl.Expr, present: pl.Expr | None = None) -> pl.Expr:
 def _user_data() -> pl.Expr:
     inbound = pl.col("ud") == "inbound"
     seg = pl.lit(pl.Series(SEGMENTS)).gather(pl.col("ani").str.slice(-1).cast(pl.Int64) % 4)
-    gsw = pl.col("gsw_handle").is_not_null()
+    def has(col: str) -> pl.Expr:
+        return pl.col(col).is_not_null()
+
     pairs = [
         Pair("CustomerSegment", "str", seg, inbound),
         Pair("AccountNumber", "str", pl.lit("AC") + pl.col("ani").str.slice(3), inbound),
         Pair("Priority", "int", pl.col("ani").str.slice(-2).cast(pl.Int64) % 10, inbound),
         Pair("RoutingInfo", "list", [Pair("Strategy", "str", pl.lit("Inbound_Main")),
                                      Pair("Target", "str", pl.col("target").fill_null(""))], inbound),
-        Pair("CallPurpose", "str", pl.lit("FollowUp"), (pl.col("ud") == "outbound") & ~gsw),
-        Pair("GSW_APPLICATION_ID", "int", pl.lit(140), gsw),
-        Pair("GSW_CAMPAIGN_NAME", "str", pl.col("gsw_campaign"), gsw),
-        Pair("GSW_CALLING_LIST", "str", pl.col("gsw_list"), gsw),
-        Pair("GSW_PHONE", "str", pl.col("dnis"), gsw),
-        Pair("GSW_RECORD_HANDLE", "int", pl.col("gsw_handle"), gsw),
-        Pair("GSW_CHAIN_ID", "int", pl.col("gsw_chain"), gsw),
-        Pair("GSW_CAMPAIGN_GROUP_NAME", "str", pl.col("gsw_group"), gsw),
+        Pair("CallPurpose", "str", pl.lit("FollowUp"), (pl.col("ud") == "outbound") & ~has("gsw_campaign")),
+        Pair("GSW_APPLICATION_ID", "int", pl.lit(140), has("gsw_campaign")),
+        Pair("GSW_USER_EVENT", "str", pl.col("gsw_user_event"), has("gsw_user_event")),
+        Pair("GSW_AGENT_REQ_TYPE", "str", pl.col("gsw_req"), has("gsw_req")),
+        Pair("GSW_CAMPAIGN_NAME", "str", pl.col("gsw_campaign"), has("gsw_campaign")),
+        Pair("GSW_CAMPAIGN_GROUP_NAME", "str", pl.col("gsw_group"), has("gsw_group")),
+        Pair("GSW_CAMPAIGN_MODE", "str", pl.col("gsw_mode"), has("gsw_mode")),
+        Pair("GSW_CALLING_LIST", "str", pl.col("gsw_list"), has("gsw_list")),
+        Pair("GSW_PHONE", "str", pl.col("gsw_phone"), has("gsw_phone")),
+        Pair("GSW_RECORD_HANDLE", "int", pl.col("gsw_handle"), has("gsw_handle")),
+        Pair("GSW_CHAIN_ID", "int", pl.col("gsw_chain"), has("gsw_chain")),
+        Pair("GSW_CALL_RESULT", "int", pl.col("gsw_result"), has("gsw_result")),
+        Pair("GSW_CALLBACK_TYPE", "str", pl.col("gsw_callback"), has("gsw_callback")),
     ]
     return kv_attribute("UserData", pairs)
 

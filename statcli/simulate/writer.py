@@ -6,19 +6,22 @@ their first line. Every segment starts with the header block (values at column
 block is cut after its first attribute lines and continues in the next
 segment, as a real size-based rotation does. With ``gzip`` every segment but
 the newest (the one a server would still be writing) is gzip-compressed.
+
+Items arrive in chunks (:meth:`SegmentWriter.write`), so memory stays bounded
+by one chunk however large the log.
 """
 
 from __future__ import annotations
 
 import gzip as gz
-import io
-from datetime import datetime, timedelta, timezone
+import os
+import shutil
+import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-
-from statcli.render.writers import atomic_path
 
 
 def _local(t_us: int, offset_us: int) -> datetime:
@@ -44,73 +47,145 @@ def header(app: str, app_type: str, host: str, t_us: int, offset_us: int, n: int
 
 
 def segment_name(base: str, t_us: int, offset_us: int) -> str:
-    """``base.YYYYMMDD_HHMMSS_mmm.log`` for local time of ``t_us``."""
+    """``base.YYYYMMDD_HHMMSS_mmm.log`` for the local time of ``t_us``.
+
+    Examples
+    --------
+    >>> segment_name("SIP_P", 0, 0)
+    'SIP_P.19700101_000000_000.log'
+    """
     local = _local(t_us, offset_us)
     return f"{base}.{local.strftime('%Y%m%d_%H%M%S')}_{local.microsecond // 1000:03d}.log"
 
 
-def _cut_points(items: pl.DataFrame, segment_size: int | None) -> list[tuple[int, int | None]]:
-    """(item index, split offset in its text or None) where each new segment starts."""
-    if not segment_size or items.height == 0:
-        return []
-    sizes = items["text"].str.len_bytes().cast(pl.Int64).to_numpy() + 1
-    ends = np.cumsum(sizes)
-    marks = np.arange(segment_size, int(ends[-1]), segment_size)
-    idx = np.unique(np.searchsorted(ends, marks, side="right"))
-    cuts = []
-    for i in idx.tolist():
-        if i <= 0 or i >= items.height:
-            continue
-        text, kind = items["text"][i], items["kind"][i]
-        split = None
-        if kind == "event":
-            lines = text.split("\n")
-            # cut after the header and a few attributes, never inside a key-value list
-            head = [j for j in range(2, min(len(lines), 6)) if lines[j].startswith("\tAttribute")]
-            if head:
-                split = len("\n".join(lines[:head[0]]))
-        cuts.append((i, split))
-    return cuts
+def split_event(text: str) -> int | None:
+    """Where to cut an event item: after its header and first attributes (never inside a list).
 
-
-def write_stream(items: pl.DataFrame, out_dir: Path, *, base: str, app: str, app_type: str, host: str,
-                 offset_us: int, segment_size: int | None, gzip: bool, progress=None) -> list[Path]:
-    """Write one application's log (items sorted, columns ``t``, ``kind``, ``text``) as segments.
-
-    Returns the written files in order.
+    Examples
+    --------
+    >>> split_event("@1 x\\n\\tAttributeA\\t1\\n\\tAttributeB\\t2")
+    4
     """
-    texts = items["text"]
-    times = items["t"].to_numpy()
-    cuts = _cut_points(items, segment_size)
-    bounds = [(0, None)] + cuts + [(items.height, None)]
-    files = []
-    carry = ""
-    for n, ((i0, s0), (i1, s1)) in enumerate(zip(bounds[:-1], bounds[1:]), start=1):
-        first_t = int(times[min(i0, items.height - 1)]) if items.height else 0
-        name = segment_name(base, first_t, offset_us)
-        parts = [header(app, app_type, host, first_t, offset_us, n, name)]
-        body = texts.slice(i0, i1 - i0).to_list()
-        if carry:
-            body[0] = carry
-            carry = ""
-        if s1 is not None:
-            full = texts[i1]
-            body.append(full[:s1])
-            carry = full[s1 + 1:]
-        parts.append("\n".join(body) + "\n" if body else "")
-        data = "".join(parts).encode("utf-8")
-        last = n == len(bounds) - 1
-        path = out_dir / (name + (".gz" if gzip and not last else ""))
-        with atomic_path(path) as tmp:
-            if gzip and not last:
-                buf = io.BytesIO()
-                with gz.GzipFile(filename=name, mode="wb", fileobj=buf, mtime=0, compresslevel=6) as f:
-                    f.write(data)
-                tmp.write_bytes(buf.getvalue())
+    lines = text.split("\n", 6)
+    for j in range(1, min(len(lines), 5)):
+        if lines[j].startswith("\tAttribute") and (j >= 2 or lines[0].startswith("@")):
+            return len("\n".join(lines[:j]))
+    return None
+
+
+class SegmentWriter:
+    """Stream items into rotated segment files of one application.
+
+    Parameters
+    ----------
+    out_dir : Path
+    base, app, app_type, host : str
+        File-name base and header values.
+    offset_us : int
+        Local minus UTC.
+    segment_size : int or None
+        Rotate after this many bytes of body.
+    gzip : bool
+        Compress rotated segments.
+    progress : callable, optional
+        Called with the number of bytes written.
+    """
+
+    def __init__(self, out_dir: Path, *, base: str, app: str, app_type: str, host: str, offset_us: int,
+                 segment_size: int | None, gzip: bool, progress=None):
+        self.out_dir, self.base, self.app, self.app_type, self.host = Path(out_dir), base, app, app_type, host
+        self.offset_us, self.segment_size, self.gzip, self.progress = offset_us, segment_size, gzip, progress
+        self.files: list[Path] = []
+        self._fh = None
+        self._tmp = None
+        self._name = None
+        self._bytes = 0
+        self._n = 0
+
+    def _open(self, t_us: int) -> None:
+        self._n += 1
+        self._name = segment_name(self.base, t_us, self.offset_us)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self._name}.", suffix=".tmp", dir=self.out_dir)
+        self._fh, self._tmp, self._bytes = os.fdopen(fd, "wb"), Path(tmp), 0
+        self._emit(header(self.app, self.app_type, self.host, t_us, self.offset_us, self._n, self._name), body=False)
+
+    def _emit(self, text: str, body: bool = True) -> None:
+        data = text.encode("utf-8")
+        self._fh.write(data)
+        if body:
+            self._bytes += len(data)
+        if self.progress:
+            self.progress(len(data))
+
+    def _close(self, last: bool) -> None:
+        self._fh.close()
+        target = self.out_dir / self._name
+        if self.gzip and not last:
+            target = target.with_name(self._name + ".gz")
+            ztmp = self._tmp.with_suffix(".gz.tmp")
+            with open(self._tmp, "rb") as src, open(ztmp, "wb") as raw, \
+                    gz.GzipFile(filename=self._name, mode="wb", fileobj=raw, mtime=0, compresslevel=6) as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            self._tmp.unlink()
+            self._tmp = ztmp
+        os.chmod(self._tmp, 0o644)
+        os.replace(self._tmp, target)
+        self.files.append(target)
+        self._fh = None
+
+    def write(self, items: pl.DataFrame) -> None:
+        """Append sorted items (columns ``t``, ``kind``, ``text``)."""
+        if items.height == 0:
+            return
+        texts = items["text"].to_list()
+        kinds = items["kind"].to_list()
+        times = items["t"].to_numpy()
+        sizes = items["text"].str.len_bytes().cast(pl.Int64).to_numpy() + 1
+        pos = 0
+        while pos < len(texts):
+            if self._fh is None:
+                self._open(int(times[pos]))
+            room = (self.segment_size - self._bytes) if self.segment_size else None
+            cum = np.cumsum(sizes[pos:])
+            if room is None or cum[-1] <= room:
+                self._emit("\n".join(texts[pos:]) + "\n")
+                return
+            i = pos + int(np.searchsorted(cum, room, side="right"))
+            if i > pos:
+                self._emit("\n".join(texts[pos:i]) + "\n")
+            cut = split_event(texts[i]) if kinds[i] == "event" else None
+            if cut is None and self._bytes == 0:  # a single item larger than a segment
+                self._emit(texts[i] + "\n")
+                i += 1
+                cut_rest = None
+            elif cut is not None:
+                self._emit(texts[i][:cut] + "\n")
+                cut_rest = texts[i][cut + 1:]
             else:
-                tmp.write_bytes(data)
-        path.chmod(0o644)
-        if progress:
-            progress(len(data))
-        files.append(path)
-    return files
+                cut_rest = None
+            self._close(last=False)
+            if cut_rest is not None:
+                self._open(int(times[i]))
+                self._emit(cut_rest + "\n")
+                i += 1
+            pos = i
+
+    def finish(self) -> list[Path]:
+        """Close the newest segment; return all files in order."""
+        if self._fh is not None:
+            self._close(last=True)
+        return self.files
+
+
+def write_stream(chunks, out_dir: Path, **options) -> list[Path]:
+    """Write an iterable of sorted item chunks as one application's segments."""
+    w = SegmentWriter(out_dir, **options)
+    try:
+        for chunk in ([chunks] if isinstance(chunks, pl.DataFrame) else chunks):
+            w.write(chunk)
+        return w.finish()
+    except BaseException:
+        if w._fh is not None:
+            w._fh.close()
+            w._tmp.unlink(missing_ok=True)
+        raise
