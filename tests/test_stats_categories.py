@@ -278,3 +278,25 @@ def test_statuses_missing_skips_with_warning(tmp_path, data, monkeypatch):
     with pytest.warns(StatWarning, match="no statuses"):
         out = compute_statistics(data[0], types, data_end=t("11:00:00"))
     assert out.is_empty()
+
+
+def test_group_status_aggregates_members(tmp_path):
+    """ST-14: status categories on GroupAgents sum the members; CurrentNumber counts members; ST-13 GroupStatus."""
+    from statcli.objects import Objects
+
+    sts = pl.concat([
+        statuses("Agent", "a1", [("WaitForNextCall", "10:00:00", "10:10:00"), ("CallInbound", "10:10:00", None)]),
+        statuses("Agent", "a2", [("WaitForNextCall", "10:05:00", None)]),
+        statuses("GroupAgents", "G", [("WaitForNextCall", "10:00:00", "10:10:00"), ("CallInbound", "10:10:00", None)]),
+    ])
+    acts = actions([("Agent", "a1", "LoggedIn", "durable", "10:00:00", None)])
+    objects = Objects(agent_groups={"G": ["a1", "a2"]})
+    ready = define(tmp_path, "TotalTime", "WaitForNextCall", subject="AgentStatus", objects="GroupAgents")
+    out = compute_statistics(acts, ready, statuses=sts, objects=objects, data_end=t("10:30:00"))
+    assert out["value"].to_list() == [600 + 1500]
+    now = define(tmp_path, "CurrentNumber", "WaitForNextCall", subject="AgentStatus", objects="GroupAgents")
+    out = compute_statistics(acts, now, statuses=sts, objects=objects, data_end=t("10:30:00"))
+    assert out["value"].to_list() == [1]
+    own = define(tmp_path, "TotalTime", "WaitForNextCall", subject="GroupStatus", objects="GroupAgents")
+    out = compute_statistics(acts, own, statuses=sts, objects=objects, data_end=t("10:30:00"))
+    assert out["value"].to_list() == [600]

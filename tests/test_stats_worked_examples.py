@@ -35,7 +35,8 @@ def actions(rows: list[tuple]) -> pl.DataFrame:
         if rest:
             rec.update(rest[0])
         recs.append(rec)
-    df = pl.DataFrame(recs, infer_schema_length=None)
+    df = pl.DataFrame(recs, infer_schema_length=None).with_columns(
+        pl.col("start", "end").cast(pl.Datetime("us", "UTC")))
     df = df.with_columns(duration=pl.col("end") - pl.col("start"))
     return validate(conform(df, ACTIONS), ACTIONS)
 
@@ -43,7 +44,9 @@ def actions(rows: list[tuple]) -> pl.DataFrame:
 def statuses(ot: str, oid: str, segs: list[tuple]) -> pl.DataFrame:
     recs = [{"object_type": ot, "object_id": oid, "status": st, "start": t(a), "end": t(b) if b else None}
             for st, a, b in segs]
-    df = pl.DataFrame(recs).with_columns(duration=pl.col("end") - pl.col("start"),
+    df = pl.DataFrame(recs, schema={"object_type": pl.String, "object_id": pl.String, "status": pl.String,
+                                    "start": pl.Datetime("us", "UTC"), "end": pl.Datetime("us", "UTC")}
+                      ).with_columns(duration=pl.col("end") - pl.col("start"),
                                          duration_s=(pl.col("end").dt.epoch("s") - pl.col("start").dt.epoch("s")))
     return validate(conform(df, STATUSES), STATUSES)
 

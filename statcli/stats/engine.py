@@ -197,7 +197,7 @@ def compute_statistics(
         if statuses is None:
             statuses = _derive_statuses(actions, objects)
         if statuses is not None:
-            s_items = _items_from_statuses(statuses)
+            s_items = _with_group_members(_items_from_statuses(statuses), objects)
     win = _window([a_items, s_items], _to_epoch(data_start), _to_epoch(data_end))
     obj_types = set(object_types) if object_types else None
     obj_ids = set(object_ids) if object_ids else None
@@ -215,6 +215,34 @@ def compute_statistics(
         return _empty()
     out = pl.concat(results, how="vertical_relaxed")
     return out.sort("stat_type", "object_type", "object_id", "interval_start")
+
+
+#: group type -> (member object type, Objects attribute listing its members)
+_GROUP_MEMBERS = {"GroupAgents": ("Agent", "agent_groups"), "GroupPlaces": ("Place", "place_groups")}
+
+
+def _with_group_members(items: pl.DataFrame, objects) -> pl.DataFrame:
+    """Add the members' status segments under each group, flagged ``_member`` (ST-14).
+
+    Status categories on a group aggregate its members (time summed, CurrentNumber
+    counts members in the mask), except Subject GroupStatus, which reads the group's
+    own status, the highest among its members (ST-13).
+    """
+    items = items.with_columns(_member=pl.lit(False))
+    if objects is None:
+        return items
+    links = [pl.DataFrame({"object_type": member_type, "object_id": [str(m) for m in members],
+                           "_group_type": group_type, "_group": str(group)},
+                          schema={"object_type": pl.String, "object_id": pl.String,
+                                  "_group_type": pl.String, "_group": pl.String})
+             for group_type, (member_type, attr) in _GROUP_MEMBERS.items()
+             for group, members in getattr(objects, attr, {}).items()]
+    if not links:
+        return items
+    members = items.join(pl.concat(links), on=["object_type", "object_id"]).with_columns(
+        object_type=pl.col("_group_type"), object_id=pl.col("_group"), _member=pl.lit(True)
+    ).drop("_group_type", "_group")
+    return pl.concat([items, members], how="vertical_relaxed")
 
 
 _PROPAGATED_TYPES = {"Agent", "Place", "GroupAgents", "GroupPlaces", "GroupQueues"}
@@ -258,6 +286,12 @@ def stat_type_items(st: StatType, types: StatTypeSet, a_items: pl.DataFrame, s_i
     src = s_items if st.is_status else a_items
     allowed = set(st.objects) if obj_types is None else set(st.objects) & obj_types
     src = src.filter(pl.col("object_type").is_in(sorted(allowed)))
+    if st.is_status and "_member" in src.columns:
+        # a group reads its members' segments (ST-14) when known; GroupStatus its own (ST-13)
+        want_members = st.subject != "GroupStatus"
+        has_members = src.filter(pl.col("_member")).select(KEY).unique().with_columns(_has=pl.lit(True))
+        src = src.join(has_members, on=KEY, how="left").filter(
+            pl.col("_has").is_null() | (pl.col("_member") == want_members)).drop("_has")
     if obj_ids is not None:
         src = src.filter(pl.col("object_id").is_in(sorted(obj_ids)))
     objects = src.select(KEY).unique()
