@@ -218,6 +218,9 @@ def dbid_names(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     Group DBID: n; Name: c@g;``) and DB lines (``CM_DBCallList(l-c-g): DBServer
     '… for <list> (n)'``).
     """
+    # Cheap literal pre-filter: only a few lines name DBIDs.
+    df = df.filter(pl.col("text").str.contains("DBID", literal=True)
+                   | pl.col("body").str.starts_with("CM_DBCall"))
     text = pl.col("text")
     camp = df.select(
         campaign_dbid=text.str.extract(r"CampaignDBID:\s*(\d+);").cast(pl.Int64),

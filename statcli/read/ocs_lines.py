@@ -193,7 +193,8 @@ def group_records(df: pl.DataFrame) -> pl.DataFrame:
         elif needs_stamp is False:
             cond = cond & ~stamped
         cls = pl.when(cond).then(pl.lit(name)) if cls is None else pl.when(cond).then(pl.lit(name)).otherwise(cls)
-    head = pl.when(pl.col("is_head")).then(cls)
-    df = df.with_columns(head_class=head)
+    # Only record heads need the class; continuation lines take their head's.
+    heads = df.with_row_index("_i").filter(pl.col("is_head")).select("_i", head_class=cls)
+    df = df.with_row_index("_i").join(heads, on="_i", how="left", maintain_order="left").drop("_i")
     return df.with_columns(head_class=pl.col("head_class").forward_fill().over("source")
                            .fill_null("orphan_continuation!"))
