@@ -248,3 +248,32 @@ def test_cli_bad_options_one_line_exit_2(tmp_path, args, msg):
     res = CliRunner().invoke(main, ["simulate", "-o", str(tmp_path), *args])
     assert res.exit_code == 2
     assert msg in res.output and "Traceback" not in res.output
+
+
+# ------------------------------------------------------------------ committed sample
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_logs"
+
+
+def test_sample_logs_are_what_their_readme_command_writes(tmp_path):
+    readme = (SAMPLE_DIR / "README.md").read_text()
+    cmd = re.search(r"statcli simulate -o sample_logs (.+)", readme).group(1).split()
+    res = CliRunner().invoke(main, ["simulate", "-o", str(tmp_path), *cmd])
+    assert res.exit_code == 0, res.output
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert made == sorted(p.name for p in SAMPLE_DIR.iterdir() if p.name != "README.md")
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (SAMPLE_DIR / name).read_bytes(), name
+    logs = sorted(SAMPLE_DIR.glob("SIP_P.*"))
+    assert [p.suffix for p in logs] == [".gz", ".log"]  # two segments, the rotated one gzipped
+    assert sum(p.stat().st_size for p in SAMPLE_DIR.iterdir()) < 400_000
+
+
+def test_sample_logs_parse_without_skipped_lines():
+    pytest.importorskip("statcli.read.tserver")
+    from statcli.read.tserver import parse_tserver_log
+
+    res = parse_tserver_log([str(p) for p in sorted(SAMPLE_DIR.glob("SIP_P.*"))])
+    assert res.skipped == {} and res.events.height > 300
+    obj = load_objects(SAMPLE_DIR / "objects.toml")
+    assert set(res.events["this_dn"].drop_nulls()) <= set(obj.dn_types)

@@ -228,6 +228,9 @@ def simulate(out_dir: str | Path, config: SimConfig | None = None, *, progress=N
                                           {"statcli.simulate.seed": str(cfg.seed)})
     res.truth_file = write_parquet(f.truth, out / "ground_truth.parquet", "ground_truth",
                                    {"statcli.simulate.seed": str(cfg.seed)})
+    for p in (res.truth_file, res.campaign_file):
+        if p is not None:
+            p.chmod(0o644)  # plain data files, readable like the logs next to them
     res.objects_file = out / "objects.toml"
     res.objects_file.write_text(objects_toml(f.topology), encoding="utf-8")
     return res
