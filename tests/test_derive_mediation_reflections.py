@@ -176,6 +176,22 @@ def test_med19_pseudo_actions_end_at_monitoring_loss():
     assert rows(a, "action", "start", "end", action="DNReady") == [("DNReady", t("09:00:00"), t("09:20:00"))]
 
 
+def test_med19_pseudo_actions_resume_after_restore():
+    # MED-19 + REG-10: after EventLinkConnected the queue login (no logout seen) resumes, start_known false.
+    ev = events(login(), dict(ts="09:20:00", event="EventLinkDisconnected"),
+                dict(ts="09:25:00", event="EventLinkConnected"),
+                dict(ts="09:40:00", event="EventAgentLogout", this_dn="7001", this_queue="7000"))
+    reg = regular(dict(action="WaitForNextCall", dn="7001", start="09:00:00", end="09:20:00",
+                       end_reason="monitoring_lost"),
+                  dict(action="WaitForNextCall", dn="7001", start="09:25:00", end="09:40:00"))
+    a = derive(ev, Q, reg)
+    assert rows(a, "start", "end", "end_reason", "start_known", action="DNLogin") == [
+        (t("09:00:00"), t("09:20:00"), "monitoring_lost", True),
+        (t("09:25:00"), t("09:40:00"), "logged_out", False)]
+    assert rows(a, "start", "end", action="AgentReady") == [(t("09:00:00"), t("09:20:00")),
+                                                            (t("09:25:00"), t("09:40:00"))]
+
+
 def test_vq4_virtual_queue_reflections_without_login():
     # VQ-3/VQ-4: the VQ diversion's ThirdPartyDN gets CallAnswered and CallReleased on the VQ
     # (no queue-agent link needed), but no CallForwarded.

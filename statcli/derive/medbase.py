@@ -14,6 +14,7 @@ import polars as pl
 
 from statcli.derive.base import DeriveContext
 from statcli.derive.monitoring import monitoring_losses as _monitoring_losses
+from statcli.derive.monitoring import monitoring_runs
 from statcli.derive.dn_types import MEDIATION_TYPES, OBJECT_TYPES, SCOPES
 from statcli.schema import ACTIONS, KV_LIST, UTC_US
 
@@ -132,6 +133,14 @@ def merge_intervals(iv: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 
     Other columns are taken from the first interval of each merged group; the
     merged ``end`` and ``end_reason`` come from the interval ending last.
+
+    Examples
+    --------
+    >>> t = [datetime(2026, 1, 1, 10, m, tzinfo=timezone.utc) for m in range(4)]
+    >>> iv = pl.DataFrame({"k": ["q"] * 3, "start": [t[0], t[1], t[3]], "end": [t[2], None, None],
+    ...                    "end_reason": ["x", None, None]})
+    >>> merge_intervals(iv, ["k"]).select("start", "end").rows() == [(t[0], None)]
+    True
     """
     if not iv.height:
         return iv
@@ -148,3 +157,66 @@ def merge_intervals(iv: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
         *[pl.col(c).first() for c in others],
     )
     return out.drop("_grp")
+
+
+def unmonitored_periods(ev: pl.DataFrame, ctx: DeriveContext, losses: pl.DataFrame) -> pl.DataFrame:
+    """Per DN, the periods without monitoring (REG-10): ``dn``, ``g_start``, ``g_end`` (null = never restored).
+
+    ``losses`` (from :func:`monitoring_losses`) short-cuts the common case of no loss at all.
+    """
+    if not losses.height:
+        return pl.DataFrame(schema={"dn": pl.String, "g_start": UTC_US, "g_end": UTC_US})
+    return (monitoring_runs(ev, ctx).filter(pl.col("action") == "NotMonitored")
+            .select(pl.col("dn").cast(pl.String), pl.col("start").cast(UTC_US).alias("g_start"),
+                    pl.col("end").cast(UTC_US).alias("g_end")))
+
+
+def split_at_unmonitored(iv: pl.DataFrame, gaps: pl.DataFrame, dn_cols: list[str]) -> pl.DataFrame:
+    """Remove the unmonitored periods of the DNs in ``dn_cols`` from ``[start, end)`` intervals (REG-10).
+
+    A piece that stops at a loss of monitoring ends with ``end_reason =
+    "monitoring_lost"``; a piece that resumes at the restore has
+    ``start_known = False``. Intervals without a gap are returned unchanged.
+
+    Examples
+    --------
+    >>> t = [datetime(2026, 1, 1, 10, m, tzinfo=timezone.utc) for m in range(4)]
+    >>> iv = pl.DataFrame({"dn": ["7001"], "start": [t[0]], "end": [t[3]], "end_reason": ["logged_out"],
+    ...                    "start_known": [True]})
+    >>> gaps = pl.DataFrame({"dn": ["7001"], "g_start": [t[1]], "g_end": [t[2]]})
+    >>> [(r[0].minute, r[1].minute, r[2]) for r in
+    ...  split_at_unmonitored(iv, gaps, ["dn"]).select("start", "end", "end_reason").rows()]
+    [(0, 1, 'monitoring_lost'), (2, 3, 'logged_out')]
+    """
+    if not gaps.height or not iv.height:
+        return iv
+    far = pl.lit(FAR_FUTURE, dtype=UTC_US)
+    iv = iv.with_row_index("_iv")
+    spans = pl.concat([iv.select("_iv", pl.col(c).alias("dn"), "start", "end") for c in dn_cols])
+    g = (spans.join(gaps, on="dn", how="inner")
+         .with_columns(_e=pl.col("end").fill_null(far), g_end=pl.col("g_end").fill_null(far))
+         .filter((pl.col("g_start") < pl.col("_e")) & (pl.col("g_end") > pl.col("start")))
+         .select("_iv", pl.max_horizontal("g_start", "start").alias("g_start"),
+                 pl.min_horizontal("g_end", "_e").alias("g_end"))
+         .sort("_iv", "g_start")
+         .with_columns(_reach=pl.col("g_end").cum_max().over("_iv")))
+    g = (g.with_columns(_grp=(pl.col("g_start") > pl.col("_reach").shift(1).over("_iv")).fill_null(True)
+                        .cum_sum().over("_iv"))
+         .group_by("_iv", "_grp").agg(pl.col("g_start").min(), pl.col("g_end").max())
+         .sort("_iv", "g_start")
+         .with_columns(_prev_end=pl.col("g_end").shift(1).over("_iv"),
+                       _last=pl.int_range(pl.len()).over("_iv") == pl.len().over("_iv") - 1))
+    base = iv.drop("start", "end", "end_reason", "start_known")
+    info = iv.select("_iv", "start", "end", "end_reason", pl.col("start_known").fill_null(True))
+    g = g.join(info, on="_iv", how="left")
+    before = g.select("_iv", pl.coalesce("_prev_end", "start").alias("start"), pl.col("g_start").alias("end"),
+                      pl.lit("monitoring_lost").alias("end_reason"),
+                      pl.when(pl.col("_prev_end").is_null()).then("start_known").otherwise(pl.lit(False))
+                      .alias("start_known"))
+    after = g.filter(pl.col("_last") & (pl.col("g_end") < pl.col("end").fill_null(far))).select(
+        "_iv", pl.col("g_end").alias("start"), "end", "end_reason", pl.lit(False).alias("start_known"))
+    untouched = info.join(g.select("_iv").unique(), on="_iv", how="anti")
+    pieces = (pl.concat([untouched, before, after], how="vertical_relaxed")
+              .filter(pl.col("end").is_null() | (pl.col("end") > pl.col("start"))))
+    return (base.join(pieces, on="_iv", how="inner").sort("_iv", "start")
+            .select(iv.columns).drop("_iv"))

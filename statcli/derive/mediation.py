@@ -30,6 +30,7 @@ from statcli.derive.medbase import (
     mediation_table,
     monitoring_losses,
     shape,
+    unmonitored_periods,
 )
 
 # --- vocabulary as data ------------------------------------------------------------------
@@ -54,6 +55,11 @@ STUCK_EVENT = "EventCallDeleted"
 TREATMENT_MOMENTARY = {"EventTreatmentApplied": "CallTreatmentStarted",
                        "EventTreatmentNotApplied": "CallTreatmentNotStarted"}
 TREATMENT_END = "EventTreatmentEnd"
+#: The event columns the CallWait derivation reads (narrow before sorting: the
+#: key-value list columns make wide sorts expensive).
+WAIT_EVENT_COLUMNS = (ORDER, "ts", "server", "source", "line", "event", "this_dn", "conn_id", "call_type",
+                      "call_state", "releasing_party", "third_party_dn", "other_dn", "other_dn_role",
+                      "ani", "dnis", "user_data")
 #: How far a call-based release report may be from the DN release (REL-3).
 REL3_WINDOW = timedelta(seconds=2)
 
@@ -112,17 +118,19 @@ def call_waits(ev: pl.DataFrame, med: pl.DataFrame, losses: pl.DataFrame) -> pl.
     ``other_dn_role``, ``server``).
     """
     m = _med_events(ev.filter(pl.col("conn_id").is_not_null()
-                              & pl.col("event").is_in((*WAIT_START_EVENTS, *WAIT_END_EVENTS))), med)
+                              & pl.col("event").is_in((*WAIT_START_EVENTS, *WAIT_END_EVENTS)))
+                    .select(WAIT_EVENT_COLUMNS), med)
     key = ["med_dn", "conn_id"]
     m = m.sort([*key, ORDER]).with_columns(
         _is_start=pl.col("event").is_in(WAIT_START_EVENTS),
         _is_end=pl.col("event").is_in(WAIT_END_EVENTS))
-    # A run is everything up to and including an end event; a second start
-    # inside a run does not restart the wait (MED-1).
-    m = m.with_columns(_run=pl.col("_is_end").cast(pl.Int32).cum_sum().shift(1, fill_value=0).over(key))
+    # A run is everything of one (DN, ConnID) up to and including an end event;
+    # a second start inside a run does not restart the wait (MED-1). Run ids are
+    # global integers (new key or previous row an end), so no window is needed.
+    new_key = pl.any_horizontal([pl.col(k).ne_missing(pl.col(k).shift(1)) for k in key])
+    m = m.with_columns(_run=(new_key | pl.col("_is_end").shift(1, fill_value=False)).cum_sum())
     starts = (m.filter(pl.col("_is_start"))
-              .with_columns(_n=pl.int_range(pl.len()).over([*key, "_run"]))
-              .filter(pl.col("_n") == 0)
+              .unique("_run", keep="first", maintain_order=True)
               .select(*key, "_run", "med_type", "med_object_type", "med_scope", "server",
                       pl.col("ts").alias("start"), "call_type", "user_data", "source", "line",
                       "other_dn", "other_dn_role", "ani", "dnis"))
@@ -136,7 +144,7 @@ def call_waits(ev: pl.DataFrame, med: pl.DataFrame, losses: pl.DataFrame) -> pl.
                     target.alias("target"), pl.col("user_data").alias("_e_user_data"),
                     pl.col("call_type").alias("_e_call_type"),
                     pl.col("source").alias("_e_source"), pl.col("line").alias("_e_line")))
-    w = starts.join(ends, on=[*key, "_run"], how="left")
+    w = starts.join(ends.drop(key), on="_run", how="left")
     w = _release_fallback(w, ev)
 
     is_med_target = pl.col("target").is_in(med["med_dn"].implode())
@@ -283,7 +291,7 @@ def derive_mediation(events: pl.DataFrame, ctx: DeriveContext, regular: pl.DataF
     ql = qlink_intervals(ev, ctx, regular, med)
     if ql.height:
         frames.append(qlink_rows(regular, links, ql, med))
-        frames.append(pseudo_rows(regular, ql, med, losses))
+        frames.append(pseudo_rows(regular, ql, med, unmonitored_periods(ev, ctx, losses)))
     return pl.concat([f for f in frames if f.height] or [empty_rows()])
 
 

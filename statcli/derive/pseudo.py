@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from statcli.derive.medbase import BUSY_ACTIONS, FAR_FUTURE, cut_at_monitoring_loss, shape
+from statcli.derive.medbase import BUSY_ACTIONS, FAR_FUTURE, shape, split_at_unmonitored
 from statcli.schema import UTC_US
 
 #: Pseudo-action names: (per-DN, per-agent) for the login period and each state.
@@ -60,9 +60,14 @@ def _state_pieces(ql: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
         .alias("end_reason"))
 
 
-def pseudo_rows(regular: pl.DataFrame, ql: pl.DataFrame, med: pl.DataFrame, losses: pl.DataFrame) -> pl.DataFrame:
-    """MED-19a/b/c rows for every queue–agent link period in ``ql``."""
-    ql = cut_at_monitoring_loss(ql, losses, ["dn", "med_dn"]).with_row_index("_q")
+def pseudo_rows(regular: pl.DataFrame, ql: pl.DataFrame, med: pl.DataFrame, gaps: pl.DataFrame) -> pl.DataFrame:
+    """MED-19a/b/c rows for every queue–agent link period in ``ql``.
+
+    ``gaps`` are the unmonitored periods per DN: a loss of monitoring of the
+    agent's DN or of M ends the pseudo-actions (``monitoring_lost``, REG-10);
+    they resume at the restore while the queue login lasts.
+    """
+    ql = split_at_unmonitored(ql, gaps, ["dn", "med_dn"]).with_row_index("_q")
     target = dict(object_type="med_object_type", object_id="med_dn", scope="med_scope", dn="med_dn",
                   dn_type="med_type", this_queue=pl.lit(None), conn_id=pl.lit(None))
     with_agent = pl.col("agent_id").is_not_null()
