@@ -79,7 +79,7 @@ def test_call_2d_party_change_while_ringing_rekeys():
     assert "CallPartyChanged" not in names(act)
 
 
-def test_call_2_second_ringing_does_not_restart():
+def test_call_2_reg_0_second_ringing_does_not_restart():
     ev = events(_dn("EventRinging", 0), _dn("EventRinging", 2), _dn("EventEstablished", 5))
     act = derive(ev)
     assert one(act, "CallRinging")["start"] == at(0)
@@ -280,13 +280,13 @@ def test_reg_10_monitoring_loss_ends_calls_without_retrospective():
 
 # --- scope, agent and attached data -------------------------------------------------------------
 
-def test_mediation_dns_are_not_regular():
+def test_obj_1_mediation_dns_are_not_regular():
     ev = events(_dn("EventRinging", 0, dn="7000"), _dn("EventEstablished", 1, dn="7000"))
     assert derive(ev, q7000="ACDQueue").height == 0
     assert derive(ev).height > 0            # default type: Extension
 
 
-def test_agent_id_is_the_login_at_that_time():
+def test_dn_5_prop_3_agent_id_is_the_login_at_that_time():
     ev = events(_dn("EventEstablished", 0, conn="c0"), dict(t=1, event="EventAgentLogin", this_dn="7001", agent_id="a1"),
                 _dn("EventEstablished", 2, conn="c1"), dict(t=3, event="EventAgentLogout", this_dn="7001", agent_id="a1"),
                 _dn("EventEstablished", 4, conn="c2"))
@@ -294,7 +294,7 @@ def test_agent_id_is_the_login_at_that_time():
     assert act["agent_id"].to_list() == [None, "a1", None]
 
 
-def test_user_data_is_the_calls_data_when_the_action_ended():
+def test_1_4_user_data_is_the_calls_data_when_the_action_ended():
     kv = lambda v: [{"key": "Segment", "value": v}]
     ev = events(_dn("EventRinging", 0, user_data=kv("gold")),
                 dict(t=3, event="EventAttachedDataChanged", this_dn="7000", conn_id="c1", user_data=kv("vip")),
@@ -368,3 +368,15 @@ def test_call_11_conference_as_sip_server_reports_it():
     assert one(act, "CallPartyChanged")["dn"] == "6002"
     inbound = act.filter(pl.col("action") == "CallInbound").sort("dn")
     assert inbound.select("dn", "start", "end").rows() == [("6002", at(20.2), at(60.1)), ("7003", at(0), None)]
+
+
+def test_design_3_minimal_event_frames_are_conformed():
+    """DESIGN §3: a notebook frame with only the columns a call needs still derives."""
+    import polars as pl
+    from statcli.derive.base import DeriveContext
+    from statcli.derive.calls import derive_calls
+
+    ev = pl.DataFrame({"ts": [at(0), at(4)], "event": ["EventRinging", "EventAbandoned"],
+                       "this_dn": ["7001", "7001"], "conn_id": ["c1", "c1"]})
+    assert sorted(derive_calls(ev, DeriveContext())["action"]) == [
+        "CallAbandonedFromRinging", "CallRinging", "CallRingingStarted"]

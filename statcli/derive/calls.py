@@ -23,6 +23,7 @@ from statcli.derive.call_enrich import enrich_call_rows
 from statcli.derive.call_prep import GROUP, prepare_call_events
 from statcli.derive.runs import mark_runs, pair_runs, running_before, seg_ffill
 from statcli.derive.transfers import transfer_rows
+from statcli.schema import EVENTS, conform
 
 #: The raw row columns every emitter produces (before enrichment).
 ROW_COLUMNS = ["dn", "conn_id", "action", "start", "end", "call_type", "this_queue", "end_reason",
@@ -192,6 +193,8 @@ def derive_calls(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
     >>> sorted(derive_calls(ev, DeriveContext())["action"].to_list())
     ['CallAnswered', 'CallInbound', 'CallInboundStarted', 'CallRinging', 'CallRingingStarted']
     """
+    if any(c not in events.columns for c in EVENTS.columns):
+        events = conform(events, EVENTS, keep_extra=True)
     ev = prepare_call_events(events, ctx)
     if not ev.height:
         return enrich_call_rows(pl.DataFrame(schema=_row_schema()), events, ctx)
