@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mediation_fixtures import (EXAMPLE_A_EVENTS, EXAMPLE_A_REGULAR, EXAMPLE_A_TYPES, derive, events,
                                 regular, rows, t)
@@ -247,3 +249,35 @@ def test_no_mediation_dns_gives_empty_frame():
     out = derive_mediation(ev, DeriveContext(dn_types={"7001": "Extension"}), None)
     assert out.height == 0 and "scope" in out.columns
     assert finalize_actions([out], DeriveContext()).height == 0
+
+
+# --- invariants over generated event sequences ------------------------------------------
+
+_QUEUE_EVENTS = st.sampled_from([
+    dict(event="EventQueued"), dict(event="EventDiverted", third_party_dn="7001"),
+    dict(event="EventDiverted", third_party_dn="7001", call_state=19), dict(event="EventAbandoned"),
+    dict(event="EventReleased", releasing_party="remote"), dict(event="EventReleased", releasing_party="local"),
+    dict(event="EventCallDeleted"),
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_QUEUE_EVENTS, st.sampled_from(["c1", "c2", "c3"])), min_size=1, max_size=25))
+def test_med1_to_med6_invariants(seq):
+    # MED-1..6: every CallWait has one CallEntered at its start, and every ended CallWait exactly one
+    # retrospective action with the same start and end; a wait never ends before it starts.
+    ev = events(*[dict(ts=f"10:00:{i:02d}", this_dn="7000" if e["event"] != "EventCallDeleted" else None,
+                       conn_id=c, **e) for i, (e, c) in enumerate(seq)])
+    a = derive(ev, Q)
+    waits = a.filter(pl.col("action") == "CallWait")
+    entered = a.filter(pl.col("action") == "CallEntered")
+    retro = a.filter(pl.col("kind") == "retrospective")
+    assert sorted(waits.select("conn_id", "start").rows()) == sorted(entered.select("conn_id", "start").rows())
+    closed = waits.filter(pl.col("end").is_not_null())
+    assert sorted(closed.select("conn_id", "start", "end").rows()) == sorted(retro.select("conn_id", "start", "end").rows())
+    assert (closed["end"] >= closed["start"]).all()
+    # a second start before the end never opens a second wait for the same call at the same time
+    for conn, grp in waits.group_by("conn_id"):
+        spans = sorted(grp.select("start", "end").rows())
+        for (s1, e1), (s2, _) in zip(spans, spans[1:]):
+            assert e1 is not None and e1 <= s2
