@@ -34,7 +34,15 @@ _MAX_CHAIN = 32
 
 
 def regular_dn_mask(dn_types: dict[str, str]) -> pl.Expr:
-    """True for events whose ThisDN is a regular DN (default type Extension)."""
+    """True for events whose ThisDN is a regular DN (default type Extension).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"this_dn": ["7000", "7001", None]})
+    >>> df.select(regular_dn_mask({"7000": "ACDQueue"})).to_series().to_list()
+    [False, True, False]
+    """
     mediation = [dn for dn, t in dn_types.items() if t in MEDIATION_DN_TYPES]
     return pl.col("this_dn").is_not_null() & ~pl.col("this_dn").is_in(mediation)
 

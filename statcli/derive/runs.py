@@ -47,7 +47,15 @@ def seg_shift(expr: pl.Expr, group: str) -> pl.Expr:
 
 
 def running_before(marker: pl.Expr, group: str) -> pl.Expr:
-    """Whether the action is running just before each row (rows sorted by ``group``)."""
+    """Whether the action is running just before each row (rows sorted by ``group``).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"g": [1, 1, 1, 2], "m": ["S", None, "E", None]})
+    >>> df.select(running_before(pl.col("m"), "g")).to_series().to_list()
+    [False, True, True, False]
+    """
     after = pl.when(marker == "E").then(False).when(marker.is_in(["S", "ES"])).then(True).otherwise(None)
     return seg_shift(seg_ffill(after, group), group).fill_null(False)
 

@@ -61,6 +61,19 @@ def transfer_rows(ev: pl.DataFrame, call_pairs: pl.DataFrame | None) -> pl.DataF
     -------
     polars.DataFrame
         Raw momentary rows (``dn``, ``conn_id``, ``action``, ``start``, ``end``, …).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, timezone
+    >>> from statcli.derive.base import DeriveContext
+    >>> from statcli.derive.calls import derive_calls
+    >>> from statcli.schema import EVENTS, conform
+    >>> t = lambda s: datetime(2026, 1, 1, 10, 0, s, tzinfo=timezone.utc)
+    >>> ev = conform(pl.DataFrame({"ts": [t(0), t(9)], "event": ["EventEstablished", "EventReleased"],
+    ...     "this_dn": ["7001", "7001"], "conn_id": ["c1", "c1"], "call_state": [None, 1]}), EVENTS)
+    >>> "CallTransferMade" in derive_calls(ev, DeriveContext())["action"].to_list()
+    True
     """
     out = []
     if call_pairs is not None and call_pairs.height:
