@@ -68,16 +68,21 @@ def render_tables(stats: pl.DataFrame, types, notes: list[str]) -> None:
         if ivs.height > MAX_COLUMNS:  # keep the table readable: intervals with something to show
             busy = part.filter((pl.col("value") != 0) | pl.col("state").is_not_null())["interval_start"].unique()
             ivs = ivs.filter(pl.col("interval_start").is_in(busy.implode())).tail(MAX_COLUMNS)
-        table = Table(title=f"{name} — {st.description}" if st.description else name,
-                      caption=st.definition(), caption_justify="left")
-        table.add_column(f"{part['object_type'][0]}", no_wrap=True)
+        title = f"[bold]{name}[/bold]" + (f" — {st.description}" if st.description else "")
+        console.print(title)
+        table = Table(show_edge=True)
+        kinds = part["object_type"].unique().to_list()
+        table.add_column(kinds[0] if len(kinds) == 1 else "object", no_wrap=True)
         for start, partial in ivs.iter_rows():
-            table.add_column(_interval_label(start, multi_day, partial), justify="right")
-        cells = {(r["object_id"], r["interval_start"]): format_value(r["value"], r["unit"], r["state"])
-                 for r in part.iter_rows(named=True)}
-        for oid in sorted(part["object_id"].unique().to_list()):
-            table.add_row(oid, *[cells.get((oid, s), "-") for s, _ in ivs.iter_rows()])
+            table.add_column(_interval_label(start, multi_day, partial), justify="right", no_wrap=True)
+        cells = {(r["object_type"], r["object_id"], r["interval_start"]):
+                 format_value(r["value"], r["unit"], r["state"]) for r in part.iter_rows(named=True)}
+        for otype, oid in part.select("object_type", "object_id").unique().sort("object_type", "object_id").rows():
+            label = oid if len(kinds) == 1 else f"{otype} {oid}"
+            table.add_row(label, *[cells.get((otype, oid, s), "-") for s, _ in ivs.iter_rows()])
         console.print(table)
+        console.print(st.definition(), style="dim", markup=False)
+        console.print()
     for note in notes:
         console.print(note, style="dim")
 
