@@ -90,6 +90,17 @@ def test_example_b2_abandon_while_ringing_exact():
     assert one_value(got.filter(pl.col("action") == "CallRinging"), "end_reason") == "abandoned"
 
 
+def test_example_b_queue_abandons_give_no_regular_dn_rows():
+    """§7.2 Example B: calls abandoned while waiting in the queue never reach a regular DN (MED-4 only)."""
+    example_b = [
+        dict(ts=T(10, 20, 0, 100), event="EventQueued", this_dn="7000", conn_id="c2", call_type=2),
+        dict(ts=T(10, 20, 45, 800), event="EventAbandoned", this_dn="7000", conn_id="c2", releasing_party="2 Remote"),
+        dict(ts=T(10, 25, 0, 600), event="EventQueued", this_dn="7000", conn_id="c3", call_type=2),
+        dict(ts=T(10, 25, 3, 200), event="EventAbandoned", this_dn="7000", conn_id="c3", releasing_party="2 Remote"),
+    ]
+    assert derive_calls(_frame(example_b), CTX).height == 0
+
+
 def test_example_a_through_derive_actions_has_the_call_rows():
     """The step is wired into derive_actions (DN types inferred by OBJ-1)."""
     acts = derive_actions(_frame(EXAMPLE_A + VARIANT_B2))
@@ -151,6 +162,16 @@ EXAMPLE_A_LOG = "".join([
     _block("10:12:19.0000", "EventAgentNotReady", "AttributeThisDN\t'7001'", "AttributeAgentWorkMode\t3"),
     _block("10:14:19.0000", "EventAgentReady", "AttributeThisDN\t'7001'"),
 ])
+VARIANT_B2_LOG = "".join([
+    _block("10:27:00.0000", "EventQueued", "AttributeThisDN\t'7000'", "AttributeConnID\t00000000000000c4",
+           "AttributeCallType\t2"),
+    _block("10:27:04.0000", "EventDiverted", "AttributeThisDN\t'7000'", "AttributeConnID\t00000000000000c4",
+           "AttributeThirdPartyDN\t'7001'"),
+    _block("10:27:04.0500", "EventRinging", "AttributeThisDN\t'7001'", "AttributeConnID\t00000000000000c4",
+           "AttributeThisQueue\t'7000'", "AttributeCallType\t2"),
+    _block("10:27:09.5000", "EventAbandoned", "AttributeThisDN\t'7001'", "AttributeConnID\t00000000000000c4",
+           "AttributeExtensions\t[30] 00 01 00 00..", "\t'ReleasingParty'\t'2 Remote'"),
+])
 
 
 def test_example_a_from_log_text(tmp_path):
@@ -172,3 +193,17 @@ def test_example_a_from_log_text(tmp_path):
 
 def _calls_from(ev: pl.DataFrame) -> pl.DataFrame:
     return finalize_actions([derive_calls(ev, CTX)], CTX)
+
+
+def test_example_b2_from_log_text(tmp_path):
+    """§7.2 variant B2 from log text: CALL-2 (b) abandon while ringing, REL-2 from Extensions."""
+    from statcli.read.tserver import read_tserver_log
+
+    log = tmp_path / "example_b2.log"
+    log.write_text(EXAMPLE_A_LOG + VARIANT_B2_LOG)
+    got = _calls_from(read_tserver_log(log, date="2026-01-01", tz="UTC")).filter(
+        pl.col("conn_id") == "00000000000000c4")
+    expected = _calls(EXAMPLE_A + VARIANT_B2).filter(pl.col("conn_id") == "c4").with_columns(
+        conn_id=pl.lit("00000000000000c4"))
+    assert _rows(got) == _rows(expected)
+    assert got["this_queue"].to_list() == ["7000"] * 3
