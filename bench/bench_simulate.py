@@ -12,6 +12,7 @@ RSS. Record the figures in ``bench/results-simulate.md``.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import time
@@ -36,15 +37,20 @@ def main() -> None:
     shutil.rmtree(out, ignore_errors=True)
     cfg = SimConfig(agents=agents, queues=8, hours=hours, calls_per_hour=calls_per_hour, seed=42,
                     segment_size=100 * 1024 * 1024)
+    load0 = f"{os.getloadavg()[0]:.1f}"
     t0 = time.perf_counter()
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     res = simulate(out, cfg)
     wall = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    rss = r1.ru_maxrss / 1024
     mb = res.bytes / 1e6
     print(f"agents={agents} calls_per_hour={calls_per_hour:.0f} hours={hours}")
     print(f"wrote {mb:.1f} MB in {len(res.tserver_files)} segments, {res.events:,} events, "
           f"{res.calls:,} ConnIDs")
-    print(f"wall {wall:.1f} s  →  {mb / wall:.1f} MB/s;  peak RSS {rss:.0f} MB")
+    print(f"wall {wall:.1f} s  →  {mb / wall:.1f} MB/s;  CPU {cpu:.1f} s (user+sys, both threads);  "
+          f"peak RSS {rss:.0f} MB;  load average before/after {load0} / {os.getloadavg()[0]:.1f}")
     if not args.keep:
         shutil.rmtree(out, ignore_errors=True)
 
