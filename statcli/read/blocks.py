@@ -68,32 +68,63 @@ def block_headers(heads: pl.DataFrame) -> pl.DataFrame:
 
 
 def _attr_lines(body: pl.DataFrame) -> pl.DataFrame:
-    """Depth, name/value or key/value of every TAB line of the blocks."""
-    tabs = pl.col("text").str.len_chars() - pl.col("text").str.strip_chars_start("\t").str.len_chars()
-    stripped = pl.col("text").str.strip_chars_start("\t ")
-    df = body.with_columns(depth=tabs.cast(pl.Int32), body=stripped)
-    # Space-indented lines are accepted when their shape is unambiguous (§5.5).
-    df = df.with_columns(depth=pl.when(pl.col("depth") > 0).then(pl.col("depth"))
-                         .when(pl.col("body").str.starts_with("Attribute")).then(1)
-                         .when(pl.col("body").str.starts_with("'")).then(2))
-    top = pl.col("body").str.extract_groups(_TOP)
-    pair = pl.col("body").str.extract_groups(_PAIR)
-    return df.with_columns(
-        name=pl.when(pl.col("depth") == 1).then(top.struct.field("name")),
-        value=pl.when(pl.col("depth") == 1).then(top.struct.field("value"))
-        .otherwise(pair.struct.field("value")),
-        note=pl.when(pl.col("depth") == 1).then(pl.col("body").str.extract(_NOTE, 1)),
-        key=pl.when(pl.col("depth") >= 2).then(pair.struct.field("key")),
-        is_list=pl.when(pl.col("depth") >= 2).then(pair.struct.field("list").is_not_null()),
-        rest=pl.when(pl.col("depth") >= 2).then(pair.struct.field("rest")),
+    """Depth, name/value or key/value of every TAB line of the blocks.
+
+    The usual shapes (``\tName\tvalue``, ``\t\t'key'\tvalue``) are split on
+    TABs; regular expressions run only on the rare rest (``(list)`` keys,
+    spaces instead of TABs, free ``(text)`` notes).
+    """
+    text = pl.col("text")
+    # the position of the first non-TAB character is the depth
+    df = body.with_columns(depth=text.str.find(r"[^\t]").cast(pl.Int32))
+    parts = text.str.slice(pl.col("depth")).str.splitn("\t", 2)
+    df = df.with_columns(_f0=parts.struct.field("field_0"), _f1=parts.struct.field("field_1"))
+    f0, f1 = pl.col("_f0"), pl.col("_f1")
+    top = pl.col("depth") == 1
+    pair = pl.col("depth") >= 2
+    simple_name = top & f0.str.starts_with("Attribute") & ~f0.str.contains(" ", literal=True)
+    simple_key = (pair & f0.str.starts_with("'") & f0.str.ends_with("'") & f1.is_not_null()
+                  & ~f0.str.contains("'(list)", literal=True))
+    df = df.with_columns(
+        name=pl.when(simple_name).then(f0),
+        value=pl.when(simple_name | simple_key).then(f1.str.strip_chars_end()),
+        key=pl.when(simple_key).then(f0.str.slice(1, f0.str.len_chars() - 2)),
+        is_list=pl.when(pair).then(False),
+        rest=pl.lit(None, dtype=pl.String),
+        note=pl.lit(None, dtype=pl.String),
     )
+    odd = df.filter(~simple_name & ~simple_key)
+    if odd.height == 0:
+        return df.drop("_f0", "_f1")
+    # Space-indented lines are accepted when their shape is unambiguous (§5.5).
+    stripped = text.str.strip_chars_start("\t ")
+    odd = odd.with_columns(depth=pl.when(pl.col("depth") > 0).then(pl.col("depth"))
+                           .when(stripped.str.starts_with("Attribute")).then(1)
+                           .when(stripped.str.starts_with("'")).then(2))
+    t = stripped.str.extract_groups(_TOP)
+    p = stripped.str.extract_groups(_PAIR)
+    fixed = odd.with_columns(
+        name=pl.when(top).then(t.struct.field("name")),
+        value=pl.when(top).then(t.struct.field("value")).otherwise(p.struct.field("value")),
+        note=pl.when(top).then(stripped.str.extract(_NOTE, 1)),
+        key=pl.when(pair).then(p.struct.field("key")),
+        is_list=pl.when(pair).then(p.struct.field("list").is_not_null()),
+        rest=pl.when(pair).then(p.struct.field("rest")),
+    )
+    keep = df.filter(simple_name | simple_key)
+    return pl.concat([keep, fixed]).sort("order").drop("_f0", "_f1")
 
 
 def _kv_pairs(att: pl.DataFrame) -> pl.DataFrame:
-    """Key-value rows with their owning list attribute and nested key paths."""
-    # Owner: the depth-1 attribute line above each pair, within the block.
-    att = att.with_columns(owner=pl.when(pl.col("depth") == 1).then(pl.col("name"))
-                           .forward_fill().over("rec", order_by="order"))
+    """Key-value rows with their owning list attribute and nested key paths.
+
+    ``att`` is in block order; ownership and nesting are carried down with
+    global forward fills that reset at every attribute line, so no window
+    over blocks is needed.
+    """
+    same_rec = pl.col("rec") == pl.when(pl.col("depth") == 1).then(pl.col("rec")).forward_fill()
+    att = att.with_columns(owner=pl.when(same_rec).then(
+        pl.when(pl.col("depth") == 1).then(pl.col("name")).forward_fill()))
     pairs = att.filter((pl.col("depth") >= 2) & pl.col("key").is_not_null())
     # A non-empty nested list carries its first pair on the same line: `'k'(list) 'first'\tv`.
     inline = pairs.filter(pl.col("is_list") & (pl.col("rest").str.len_chars() > 0))
@@ -104,16 +135,17 @@ def _kv_pairs(att: pl.DataFrame) -> pl.DataFrame:
             depth=pl.col("depth") + 1,
             g=pl.col("rest").str.extract_groups(_PAIR),
         ).unnest("g").with_columns(is_list=pl.col("list").is_not_null()).drop("list", "rest")
-        pairs = pl.concat([pairs.select(sub.columns), sub], how="vertical_relaxed")
-    pairs = pairs.select("rec", "owner", "order", "depth", "key", "is_list", "value", "source", "line"
-                         ).sort("rec", "order")
+        pairs = pl.concat([pairs.select(sub.columns), sub], how="vertical_relaxed").sort("order")
+    pairs = pairs.select("rec", "owner", "order", "depth", "key", "is_list", "value", "source", "line")
+    new_list = (pl.col("owner") != pl.col("owner").shift(1)) | (pl.col("rec") != pl.col("rec").shift(1))
     max_depth = pairs["depth"].max() or 2
     path = pl.col("key")
     for level in range(max_depth - 1, 1, -1):
         # the list key open at `level` for deeper pairs; reset by any pair at or above it
-        anc = (pl.when((pl.col("depth") == level) & pl.col("is_list")).then(pl.col("key"))
-               .when(pl.col("depth") <= level).then(pl.lit("")))
-        pairs = pairs.with_columns(anc.shift(1).forward_fill().over(["rec", "owner"]).alias(f"_a{level}"))
+        mark = (pl.when((pl.col("depth") == level) & pl.col("is_list")).then(pl.col("key"))
+                .when(pl.col("depth") <= level).then(pl.lit("")))
+        carried = pl.when(new_list.fill_null(True)).then(pl.lit("")).otherwise(mark.shift(1)).forward_fill()
+        pairs = pairs.with_columns(carried.alias(f"_a{level}"))
         prefix = pl.when((pl.col("depth") > level) & (pl.col(f"_a{level}").fill_null("") != "")).then(
             pl.col(f"_a{level}") + ".").otherwise(pl.lit(""))
         path = prefix + path
@@ -139,7 +171,7 @@ def _typed(top: pl.DataFrame) -> pl.DataFrame:
         elif kind == "connid":
             exprs.append(unquote(raw).str.to_lowercase().alias(col))
         elif kind == "hex":
-            exprs.append(raw.str.to_integer(base=16, strict=False).cast(pl.UInt64).alias(col))
+            exprs.append(raw.str.to_integer(base=16, dtype=pl.UInt64, strict=False).alias(col))
         else:
             exprs.append(unquote(raw).str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False).alias(col))
     label = [pl.col("_timein_secs").str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1).alias("_timein_label")

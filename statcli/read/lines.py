@@ -122,7 +122,11 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
     >>> df["kind"].to_list()
     ['ev_hdr', 'cont', 'std', 'trace', 'handler', 'blank']
     """
-    df = parse_stamps(lines)
+    base = lines.with_row_index("_pos")
+    is_tab = pl.col("text").str.starts_with("\t")
+    # TAB-led lines (most of a T-Server log) are continuation lines by their first byte;
+    # every other test runs only on the column-0 lines.
+    col0 = parse_stamps(base.filter(~is_tab))
     text = pl.col("text")
     rest = text.str.slice(pl.col("st_len").fill_null(0))
     stamped = pl.col("st_form").is_not_null()
@@ -132,10 +136,9 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
     msg_name = text.str.extract(r": message (\w+)", 1)
     sip_n = text.str.extract(_SIP_TAIL, 1).cast(pl.Int64, strict=False)
     is_std = stamped & rest.str.contains(_STD)
-    df = df.with_columns(sip_bytes=pl.when(text.str.contains("bytes", literal=True)).then(sip_n))
+    col0 = col0.with_columns(sip_bytes=pl.when(text.str.contains("bytes", literal=True)).then(sip_n))
     kind = (
         pl.when(text.str.strip_chars() == "").then(pl.lit("blank"))
-        .when(first == "\t").then(pl.lit("cont"))
         .when((form == "T2") & rest.str.starts_with("[BSYNC]")).then(pl.lit("bsync_hdr"))
         .when((form == "T2") & (rest.str.starts_with("[ISCC]") | msg_name.str.starts_with("ISCC")))
         .then(pl.lit("iscc_hdr"))
@@ -159,7 +162,9 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
         .when(first == " ").then(pl.lit("space_cont"))
         .otherwise(pl.lit("other"))
     )
-    return df.with_columns(kind=kind)
+    col0 = col0.with_columns(kind=kind).drop("text")
+    out = base.join(col0, on="_pos", how="left", maintain_order="left")
+    return out.with_columns(kind=pl.col("kind").fill_null("cont")).drop("_pos")
 
 
 def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:

@@ -205,10 +205,22 @@ class _StreamState:
     rec_offset: int = 0
 
 
-def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: bool) -> pl.DataFrame:
-    """Classify a chunk of one stream and return its event rows (log_time, no ts yet)."""
+def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: bool,
+             keep_tail: bool) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Classify a chunk of one stream; return its event rows (log_time, no ts yet).
+
+    With ``keep_tail`` the last record is not processed but returned, raw, to
+    be read again in front of the next segment: it may continue there (§2.4).
+    """
     df = consume_sip(classify(chunk), crlf)
     df = _records(df, state.rec_offset).with_row_index("pos")
+    tail = None
+    if keep_tail:
+        starts = df["is_start"].arg_true()
+        cut = int(starts[-1]) if len(starts) else 0
+        tail, df = chunk.slice(cut), df.slice(0, cut)
+    if df.height == 0:
+        return pl.DataFrame(), tail
     state.rec_offset = int(df["rec"].max() or state.rec_offset) + 1
 
     blocks = df.filter(pl.col("rec_kind").is_in(_EVENT_STARTS) & (pl.col("cat") == "event"))
@@ -248,7 +260,7 @@ def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: 
     # a dump before any stamp takes the first one after it.
     timeline = df.select("pos").join(times, on="pos", how="left").with_columns(
         pl.col("log_time").forward_fill().backward_fill())
-    return events.join(timeline, on="pos", how="left")
+    return events.join(timeline, on="pos", how="left"), tail
 
 
 def _segment_lines(seg: Segment, acct: _Accounting) -> tuple[pl.DataFrame, int, object, bool]:
@@ -288,17 +300,11 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
             state.anchor = Anchor.from_datetime(header.local_time)
         if carry is not None:
             lines = pl.concat([carry, lines])
-        last_segment = i == len(stream.segments) - 1
-        if not last_segment and lines.height:
-            # Keep the last record open: it may continue in the next segment (§2.4).
-            kinds = consume_sip(classify(lines), crlf).select(pl.col("kind").is_in(_STARTS + ["msg_line"]))
-            starts = kinds.to_series().arg_true()
-            cut = int(starts[-1]) if len(starts) else 0
-            carry, lines = lines.slice(cut), lines.slice(0, cut)
-        else:
-            carry = None
+        carry = None
         if lines.height:
-            pieces.append(_process(lines, state, acct, crlf))
+            events, carry = _process(lines, state, acct, crlf, keep_tail=i < len(stream.segments) - 1)
+            if events.height:
+                pieces.append(events)
         advance(nbytes)
     events = pl.concat(pieces, how="diagonal_relaxed") if pieces else pl.DataFrame()
     return events.with_columns(server=pl.lit(info.get("server"))) if events.height else events, info
