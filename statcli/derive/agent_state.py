@@ -86,7 +86,7 @@ def _login_changes(ev: pl.DataFrame, snaps: pl.DataFrame, loss: pl.DataFrame) ->
         .otherwise(_lit("snap_weak_out")))                                     # DN-6, registration without agent
     lost = loss.select("dn", "ts", "ord", "source", "line", agent_id=_lit(None), event=_lit(None),
                        queue=_lit(None), kind=_lit("lost")) if loss.height else None
-    rows = _concat([login, logout, evidence, snap] + ([lost] if lost is not None else [])).sort("dn", "ts", "ord")
+    rows = _concat([login, logout, evidence, snap] + ([lost] if lost is not None else [])).sort("ts", "ord")
     kind = pl.col("kind")
     # A DN can be logged in to several queues; a logout of one ends LoggedIn only
     # when no other explicit queue login remains (DN-5). A logout naming no
@@ -210,7 +210,7 @@ def busy_periods(ev: pl.DataFrame) -> pl.DataFrame:
     far = pl.lit(2**62, dtype=pl.Int64)
     spans = (starts.join(first_end, on=["dn", "conn_id"], how="left")
              .with_columns(_end_key=pl.col("c_end_ord").fill_null(far))
-             .sort("dn", "c_start_ord"))
+             .sort("c_start_ord"))
     spans = spans.with_columns(_reach=pl.col("_end_key").cum_max().over("dn"))
     spans = spans.with_columns(
         _period=((pl.col("c_start_ord") > pl.col("_reach").shift(1).over("dn")).fill_null(True))
@@ -222,7 +222,7 @@ def busy_periods(ev: pl.DataFrame) -> pl.DataFrame:
                  conn_id=pl.col("conn_id").sort_by("_end_key").last())
             .with_columns(b_end=pl.when(pl.col("b_end_ord") < far).then(pl.col("b_end")),
                           b_end_ord=pl.when(pl.col("b_end_ord") < far).then(pl.col("b_end_ord")))
-            .drop("_period").sort("dn", "b_start"))
+            .drop("_period").sort("b_start"))
 
 
 def _defer_acw(requests: pl.DataFrame, busy: pl.DataFrame) -> pl.DataFrame:

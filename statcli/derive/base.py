@@ -76,7 +76,8 @@ def finalize_actions(frames: list[pl.DataFrame], ctx: DeriveContext) -> pl.DataF
     Returns
     -------
     polars.DataFrame
-        Conformed to :data:`statcli.schema.ACTIONS`, sorted by time, with
+        Conformed to :data:`statcli.schema.ACTIONS`, sorted by ``start`` then
+        ``end`` (open last; equal times keep the order of ``frames``), with
         unique ``action_id``.
 
     Raises
@@ -99,14 +100,23 @@ def finalize_actions(frames: list[pl.DataFrame], ctx: DeriveContext) -> pl.DataF
     if not frames:
         return ACTIONS.empty()
     raw = pl.concat([conform(f, ACTIONS, keep_extra=True).drop("kind") for f in frames], how="diagonal_relaxed")
-    joined = raw.join(_kinds(), on=["action", "scope"], how="left")
-    unknown = joined.filter(pl.col("kind").is_null()).select("action", "scope").unique()
+    kinds = _kinds()
+    pairs = raw.select("action", "scope").unique()
+    unknown = pairs.join(kinds, on=["action", "scope"], how="anti")
     if unknown.height:
-        pairs = ", ".join(f"{a} ({s})" for a, s in unknown.iter_rows())
-        raise ValueError(f"actions not in the catalog for their scope: {pairs}")
+        pairs_txt = ", ".join(f"{a} ({s})" for a, s in unknown.sort("action", "scope").iter_rows())
+        raise ValueError(f"actions not in the catalog for their scope: {pairs_txt}")
+    # A dictionary lookup on (action, scope) instead of a join: the join would
+    # gather every column of millions of rows just to add two small ones.
+    key = pl.concat_str("action", pl.lit("\x1f"), "scope")
+    keys = kinds.select(key.alias("key"), "kind", "ss_c")
+    lookup = {c: dict(zip(keys["key"].to_list(), keys[c].to_list())) for c in ("kind", "ss_c")}
+    joined = raw.with_columns(**{c: key.replace_strict(m, return_dtype=pl.String) for c, m in lookup.items()})
     if ctx.mode == "cluster":
         joined = joined.filter((pl.col("ss_c") == "yes") | (pl.col("scope") == "campaign"))
     end = pl.when(pl.col("kind") == "momentary").then(pl.col("start")).otherwise(pl.col("end"))
+    # Time order; equal times keep the families' order (deterministic). Sorting on the
+    # string columns too would cost more than everything else here on millions of rows.
     out = (
         joined.with_columns(end=end)
         .with_columns(
@@ -115,7 +125,7 @@ def finalize_actions(frames: list[pl.DataFrame], ctx: DeriveContext) -> pl.DataF
             start_known=pl.col("start_known").fill_null(True),
             weight=pl.col("weight").fill_null(1),
         )
-        .sort(["start", "end", "object_type", "object_id", "action"], nulls_last=True, maintain_order=True)
+        .sort(["start", "end"], nulls_last=True, maintain_order=True)
         .with_columns(action_id=pl.int_range(pl.len(), dtype=pl.Int64))
     )
     return conform(out, ACTIONS)
@@ -192,7 +202,9 @@ def state_runs(changes: pl.DataFrame, carry: tuple[str, ...] = ()) -> pl.DataFra
     >>> state_runs(ch).select("action", "end_reason").rows()
     [('NotReadyForNextCall', 'ready'), ('WaitForNextCall', 'logout')]
     """
-    sort_cols = ["dn", "ts", "ord"] + (["sub"] if "sub" in changes.columns else [])
+    # Numeric sort keys only: the window functions below group by DN themselves,
+    # and sorting millions of rows on the DN string would cost more than the rest.
+    sort_cols = ["ts", "ord"] + (["sub"] if "sub" in changes.columns else [])
     keep = ["dn", "ts", "ord", "state", "weak", "start_known", "end_cause", *carry]
     strong = pl.when(~pl.col("weak")).then(pl.col("state"))
     prev_state = pl.col("state").shift(1).over("dn")
