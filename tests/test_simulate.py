@@ -158,6 +158,11 @@ def test_parsed_events_match_the_model(run):
     want = model.filter(pl.col("releasing_party").is_not_null())["releasing_party"] \
         .replace_strict({1: "local", 2: "remote", 3: "unknown"})
     assert rel["releasing_party"].to_list() == want.to_list()
+    for col in ("this_dn", "conn_id", "previous_conn_id", "transfer_conn_id", "third_party_dn", "other_dn",
+                "this_queue", "agent_id", "place", "ani", "dnis", "call_uuid"):
+        assert parsed[col].to_list() == model[col].to_list(), col
+    for col in ("call_type", "call_state", "work_mode", "this_dn_role", "other_dn_role", "third_party_dn_role"):
+        assert parsed[col].cast(pl.Int64).to_list() == model[col].cast(pl.Int64).to_list(), col
     reg = parsed.filter(pl.col("agent_status").is_not_null())
     assert set(reg["agent_status"].to_list()) == {2, 3, 4, 5}
 
@@ -277,3 +282,21 @@ def test_sample_logs_parse_without_skipped_lines():
     assert res.skipped == {} and res.events.height > 300
     obj = load_objects(SAMPLE_DIR / "objects.toml")
     assert set(res.events["this_dn"].drop_nulls()) <= set(obj.dn_types)
+
+
+@pytest.mark.parametrize("opts", [dict(seed=3, agents=9, queues=3, hours=2, calls_per_hour=150),
+                                  dict(seed=11, agents=1, queues=1, hours=0.5, ocs=True),
+                                  dict(seed=5, agents=4, queues=2, hours=1, calls_per_hour=400, ocs=True)])
+def test_truth_invariants_hold_for_other_sites(opts):
+    f = simulate_frames(SimConfig(**opts))
+    t = f.truth
+    agent = t.filter(pl.col("layer") == "agent").with_columns(
+        pl.col("end").fill_null(pl.datetime(2100, 1, 1, time_zone="UTC")))
+    assert _overlaps(agent, ["dn"]).height == 0
+    calls = t.filter(pl.col("layer") == "call")
+    assert calls["end"].null_count() == 0 and _overlaps(calls, ["dn", "conn_id"]).height == 0
+    # the model's events are in time order and every agent DN event belongs to that agent
+    assert f.events["t"].is_sorted()
+    ev = f.events.filter(pl.col("this_dn").is_in(list(f.topology.agent_dns)) & pl.col("agent_id").is_not_null())
+    owner = dict(zip(f.topology.agent_dns, f.topology.agent_ids))
+    assert (ev["this_dn"].replace_strict(owner) == ev["agent_id"]).all()
