@@ -306,6 +306,25 @@ def validate(df: pl.DataFrame | pl.LazyFrame, schema: TableSchema) -> pl.DataFra
     return df
 
 
+def type_name(dtype: pl.DataType) -> str:
+    """A short, Arrow-style name of a column type for documentation.
+
+    Examples
+    --------
+    >>> type_name(UTC_US), type_name(KV_LIST), type_name(pl.Int8)
+    ('timestamp[us, UTC]', 'list<struct<key, value>>', 'int8')
+    """
+    if isinstance(dtype, pl.Datetime):
+        return f"timestamp[{dtype.time_unit}{', ' + dtype.time_zone if dtype.time_zone else ''}]"
+    if isinstance(dtype, pl.Duration):
+        return f"duration[{dtype.time_unit}]"
+    if isinstance(dtype, pl.List):
+        return f"list<{type_name(dtype.inner)}>"
+    if isinstance(dtype, pl.Struct):
+        return "struct<" + ", ".join(f.name for f in dtype.fields) + ">"
+    return {pl.String: "string", pl.Boolean: "bool"}.get(dtype, str(dtype).lower())
+
+
 def markdown_table(schema: TableSchema) -> str:
     """Render a schema as a Markdown table (used to keep the README in sync).
 
@@ -317,5 +336,5 @@ def markdown_table(schema: TableSchema) -> str:
     rows = ["| column | type | meaning |", "|---|---|---|"]
     for name, dtype in schema.columns.items():
         mark = "" if name in schema.required else " *(statcli)*"
-        rows.append(f"| `{name}` | {dtype} | {schema.doc.get(name, '')}{mark} |")
+        rows.append(f"| `{name}` | {type_name(dtype)} | {schema.doc.get(name, '')}{mark} |")
     return "\n".join(rows)
