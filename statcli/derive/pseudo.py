@@ -75,11 +75,11 @@ def pseudo_rows(regular: pl.DataFrame, ql: pl.DataFrame, med: pl.DataFrame, gaps
         shape(ql, action=pl.lit(LOGIN_ACTIONS[0]), agent_id=pl.lit(None), **target),
         shape(ql.filter(with_agent), action=pl.lit(LOGIN_ACTIONS[1]), **target),
     ])
-    pieces = _state_pieces(ql, _status_changes(regular)).join(
+    logged_in = regular.filter(pl.col("dn").is_in(ql["dn"].unique().implode()))
+    pieces = _state_pieces(ql, _status_changes(logged_in)).join(
         ql.drop("start", "end", "end_reason"), on="_q", how="left")
-    names = {k: v for k, v in STATE_ACTIONS.items()}
-    dn_state = pl.when("ready").then(pl.lit(names[True][0])).otherwise(pl.lit(names[False][0]))
-    agent_state = pl.when("ready").then(pl.lit(names[True][1])).otherwise(pl.lit(names[False][1]))
+    dn_state = pl.when("ready").then(pl.lit(STATE_ACTIONS[True][0])).otherwise(pl.lit(STATE_ACTIONS[False][0]))
+    agent_state = pl.when("ready").then(pl.lit(STATE_ACTIONS[True][1])).otherwise(pl.lit(STATE_ACTIONS[False][1]))
     states = pl.concat([
         shape(pieces, action=dn_state, agent_id=pl.lit(None), **target),
         shape(pieces.filter(with_agent), action=agent_state, **target),
