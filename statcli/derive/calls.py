@@ -25,9 +25,7 @@ from statcli.derive.runs import mark_runs, pair_runs, running_before, seg_ffill
 from statcli.derive.transfers import transfer_rows
 from statcli.schema import EVENTS, conform
 
-#: The raw row columns every emitter produces (before enrichment).
-ROW_COLUMNS = ["dn", "conn_id", "action", "start", "end", "call_type", "this_queue", "end_reason",
-               "released_by", "released_by_dn", "source", "line", "start_known"]
+# Columns of a family's start and end rows that its emitted actions need.
 _START = ["dn", "ts", "conn_id", "ct", "queue", "source", "line", "kind", "this_dn_role", "had_dialing",
           "had_ringing", "_started"]
 _END = ["ts", "conn_id", "ct", "queue", "source", "line", "kind", "released_by", "released_by_dn",
