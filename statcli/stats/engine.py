@@ -275,8 +275,8 @@ def _derive_statuses(actions: pl.DataFrame, objects=None) -> pl.DataFrame | None
 
 
 def stat_type_items(st: StatType, types: StatTypeSet, a_items: pl.DataFrame, s_items: pl.DataFrame | None,
-                    *, filter: str | None = None, obj_types=None, obj_ids=None  # noqa: A002
-                    ) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, frozenset]]:
+                    *, filter: str | None = None, obj_types=None, obj_ids=None,  # noqa: A002
+                    keep_columns: bool = False) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, frozenset]]:
     """The rows a stat type reads, flagged per mask, and all its objects.
 
     Returns ``(items, objects, masks)``; ``items`` has a boolean ``m_<key>``
@@ -318,6 +318,8 @@ def stat_type_items(st: StatType, types: StatTypeSet, a_items: pl.DataFrame, s_i
     items = items.with_columns(**{
         f"m_{k}": pl.col("name").is_in(sorted(v)) & (pl.lit(True) if (only_main and k != "M") else pl.col("_flt"))
         for k, v in masks.items()}).drop("_flt")
+    if not keep_columns:  # carry only what the measures read through sorts, joins and explodes
+        items = items.select(*KEY, "name", "kind", "s", "e", "dur", "w", *[f"m_{k}" for k in masks])
     return items, objects, masks
 
 

@@ -67,7 +67,8 @@ def explain(actions: pl.DataFrame, stat_type: str, object_id: str, at: datetime,
         if statuses is None:
             raise UserError(f"{st.name} reads statuses, and no statuses are available")
         s_items = _items_from_statuses(statuses)
-    items, _, masks = stat_type_items(st, types, a_items, s_items, filter=filter, obj_ids={object_id})
+    items, _, masks = stat_type_items(st, types, a_items, s_items, filter=filter, obj_ids={object_id},
+                                      keep_columns=True)
     win = _window([a_items, s_items], None, _to_epoch(data_end))
     spec = time_profile or st.time_profile or DEFAULT_PROFILE
     profile = resolve_profile(spec, types.time_profiles)
