@@ -239,3 +239,22 @@ def test_records_scheduled_until_the_next_attempt_cmp13():
 
 def test_no_campaign_events_gives_no_rows():
     assert derive_campaign_actions(CAMPAIGN_EVENTS.empty(), DeriveContext()).height == 0
+
+
+def test_unstamped_notification_does_not_move_a_stamped_transition_cmp0():
+    """A notification dump inherits the previous line's time; the life-cycle line's own stamp wins."""
+    ce = events({"ts": at(0), "kind": "group_loaded", "group": "G1", "evidence": "user_event:CampaignLoaded"},
+                {"ts": at(0.01), "kind": "group_loaded", "group": "G1", "evidence": "lifecycle"},
+                {"ts": at(5), "kind": "group_started", "group": "G1", "evidence": "user_event:CampaignStarted"})
+    assert [(a, s, e) for _, a, s, e in rows(actions(ce), "CampaignGroup")] == [
+        ("StatusActivated", at(0.01), at(5)), ("StatusRunning", at(5), None)]  # alone, a notification counts
+
+
+def test_a_mode_command_counts_only_without_a_result_within_2s():
+    g = {"group": "G1"}
+    ce = events({"ts": at(0), "kind": "group_started", **g},
+                {"ts": at(1), "kind": "dial_mode_requested", "dial_mode": "Predict", **g},
+                {"ts": at(1 + 0.5 / 60), "kind": "dial_mode_changed", "dial_mode": "Predict", **g},
+                {"ts": at(3), "kind": "dial_mode_requested", "dial_mode": "Power", **g})
+    modes = actions(ce).filter((pl.col("object_type") == "CampaignGroup") & pl.col("action").is_in(["Predict", "Power"]))
+    assert modes.sort("start").select("action", "start").rows() == [("Predict", at(1 + 0.5 / 60)), ("Power", at(3))]

@@ -37,7 +37,7 @@ received from 65201(TS)host:3010(fd=10) message EventUserEvent
 \t\t'GSW_CALLING_LIST'\t'List_A'
 \t\t'GSW_CALL_RESULT'\t33
 \t\t'GSW_CHAIN_ID'\t77
-\tAttributeTimeinSecs\t1767261300 (10:15:00)
+\tAttributeTimeinSecs\t1767258900 (10:15:00)
 \tAttributeTimeinuSecs\t0
 10:15:00.100 CM_DBCallRecord(104-136-336): DBServer 'DBS for List_A (852)' SQL: update LA set \
 call_result=33,record_type=2,record_status=3,attempt=1  where chain_id=77 and chain_n=0 [ReqID=2]
@@ -60,7 +60,7 @@ def test_small_campaign_from_log_to_actions(tmp_path):
     assert res.skipped.height == 0 and res.total_lines == len(OCS_LOG.splitlines())
     ce = res.campaign_events
     assert res.tz_source == "header"  # Local time − Start time (UTC) = +1 h
-    assert ce.filter(kind="dial_mode_changed").select("campaign", "group", "dial_mode").row(0) == (
+    assert ce.filter(kind="dial_mode_requested").select("campaign", "group", "dial_mode").row(0) == (
         "Spring", "OB_Group", "Preview")
 
     acts = derive_actions(EVENTS.empty(), campaign_events=ce)

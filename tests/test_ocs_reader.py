@@ -110,7 +110,7 @@ def test_cm_dial_mode_change_is_named_through_dbids_learnt_elsewhere():
         "GSW_CM_AttrCampaignID           136")
     ev = res.campaign_events
     assert ev.select("kind", "campaign", "group", "dial_mode", "evidence").rows() == [
-        ("dial_mode_changed", "Spring", "OB", "Predict", "cm:ReqSetDialingMode")]
+        ("dial_mode_requested", "Spring", "OB", "Predict", "cm:ReqSetDialingMode")]
     assert res.skipped.height == 0
     counts = {(d, c): n for d, c, n in res.line_counts.iter_rows()}
     assert counts[("campaign_event", "cm_message")] == 5 and counts[("recognised", "cm_message")] == 3
@@ -173,11 +173,14 @@ def test_user_event_campaign_notifications_and_stat_events():
 
 
 def test_offset_from_timeinsecs_when_no_tz_is_given():
-    res = parse_ocs_lines(lines("2026-01-01T04:00:00.600 x",
+    res = parse_ocs_lines(lines("2026-01-01T04:00:00.400 x",
                                 *_dump(("GSW_AGENT_REQ_TYPE", "'RecordProcessed'"), ("GSW_CALL_RESULT", "7"),
                                        ("GSW_CAMPAIGN_NAME", "'Spring'"))))
     assert res.tz_source == "timeinsecs"
-    assert res.campaign_events["ts"][0] == datetime(2026, 1, 1, 10, 0, 0, 600000, tzinfo=timezone.utc)
+    # Offset from epoch vs log time (−6 h); the dump's own time is its epoch (10:00:00.5 UTC).
+    row = res.campaign_events.row(0, named=True)
+    assert row["ts"] == datetime(2026, 1, 1, 10, 0, 0, 500000, tzinfo=timezone.utc)
+    assert row["log_time"] == datetime(2026, 1, 1, 4, 0, 0, 500000)
 
 
 # --- accounting and errors (DESIGN §6) -------------------------------------------------------------
@@ -230,9 +233,10 @@ def test_real_userevent_recordprocessed(real_logs):
             row["this_dn"], row["line"]) == ("dial_completed", "TDC", "LI15_OC", 33, 87266334, "94045", 7)
     # Epoch 1454710404.839273 is 22:13:24.839273 UTC; the log says 16:13:24.844 → offset −6:00.
     assert row["source_ts"] == datetime(2016, 2, 5, 22, 13, 24, 839273, tzinfo=timezone.utc)
-    assert row["log_time"] == datetime(2016, 2, 5, 16, 13, 24, 844000)
-    assert res.tz_source == "timeinsecs" and row["ts"] == datetime(2016, 2, 5, 22, 13, 24, 844000,
-                                                                   tzinfo=timezone.utc)
+    # The dump has no stamp (it precedes its 16:13:24.844 summary): its time is its epoch, and
+    # the offset −6:00 from epoch vs log stamps puts log_time at 16:13:24.839273.
+    assert res.tz_source == "timeinsecs" and row["ts"] == row["source_ts"]
+    assert row["log_time"] == datetime(2016, 2, 5, 16, 13, 24, 839273)
     assert {"key": "GSW_AGENT_REQ_TYPE", "value": "RecordProcessed"} in row["user_data"]
     assert len(row["user_data"]) == 7
     # [709] 00 1D declares 29 pairs, 7 follow: a warning, not an error (README §3 fact 4).
@@ -266,3 +270,20 @@ def test_real_excerpts_without_status_changes_read_without_skips(real_logs, name
     assert res.skipped.height == 0 and res.total_lines == n
     assert not res.campaign_events["kind"].is_in(
         ["group_loaded", "group_started", "group_stopped", "group_unloaded", "dial_completed"]).any()
+
+
+def test_ocs_notifications_sent_as_requests_and_reschedules_reporting_the_attempt():
+    res = parse("2026-01-01T10:00:00.000 x",
+                "request to 65200(SIP_P) message RequestDistributeUserEvent",
+                "\tAttributeUserData\t[123] 00 04 01 00..",
+                "\t\t'GSW_USER_EVENT'\t'CampaignStarted'", "\t\t'GSW_CAMPAIGN_NAME'\t'Spring'",
+                "\t\t'GSW_CAMPAIGN_GROUP_NAME'\t'Sales'", "\t\t'GSW_CAMPAIGN_MODE'\t'Progressive'",
+                "\tAttributeThisDN\t'7001'",
+                *_dump(("GSW_AGENT_REQ_TYPE", "'RecordReschedule'"), ("GSW_CALLBACK_TYPE", "'Campaign'"),
+                       ("GSW_CAMPAIGN_NAME", "'Spring'"), ("GSW_CALL_RESULT", "33"), ("GSW_CHAIN_ID", "7")))
+    ev = res.campaign_events
+    assert ev.select("kind", "group", "dial_mode", "call_result", "callback_type", "evidence").rows() == [
+        ("group_started", "Sales", "Progress", None, None, "user_event:CampaignStarted"),
+        ("dial_completed", None, None, 33, None, "agent_request:RecordReschedule"),
+        ("callback_scheduled", None, None, 33, "campaign", "agent_request:RecordReschedule")]
+    assert res.skipped.height == 0

@@ -208,8 +208,8 @@ def derive_campaign_actions(campaign_events: pl.DataFrame, ctx: DeriveContext) -
     >>> ce = pl.DataFrame({"ts": t, "kind": ["group_loaded", "group_started"], "campaign": "Spring",
     ...                    "group": "OB", "dial_mode": [None, "Preview"]})
     >>> acts = finalize_actions([derive_campaign_actions(ce, DeriveContext())], DeriveContext())
-    >>> acts.select("object_type", "action", "duration_s").rows()[:3]
-    [('Campaign', 'StatusActivated', 300), ('CampaignGroup', 'StatusActivated', 300), ('Campaign', 'Preview', None)]
+    >>> acts.sort("object_type", "start", "action").select("object_type", "action", "duration_s").rows()[:3]
+    [('Campaign', 'StatusActivated', 300), ('Campaign', 'Preview', None), ('Campaign', 'StatusRunning', None)]
     """
     if campaign_events is None or campaign_events.height == 0:
         return pl.DataFrame()

@@ -69,8 +69,10 @@ def group_timeline(ce: pl.DataFrame) -> pl.DataFrame:
     waits = wait["action"].unique(maintain_order=True).to_list()
     relevant = pl.col("kind").is_in(kinds.filter(pl.col("role") != "momentary")["kind"].implode()) | (
         pl.col("kind") == "dial_mode_changed")
-    t = ce.filter(relevant & pl.col("campaign").is_not_null() & pl.col("group").is_not_null())
-    t = t.with_columns(gk=pl.concat_str("campaign", pl.lit("@"), "group"))
+    named = pl.col("campaign").is_not_null() & pl.col("group").is_not_null()
+    t = ce.filter(relevant & named).with_columns(gk=pl.concat_str("campaign", pl.lit("@"), "group"))
+    t = _drop_inherited_duplicates(t)
+    t = pl.concat([t, _unconfirmed_requests(ce.filter(named), t)], how="diagonal_relaxed").sort("ts", "_ord")
     t = t.with_columns(
         _status=pl.col("kind").replace_strict(status_of["kind"], status_of["action"], default=None),
         _mode=pl.when(pl.col("kind").is_in(["dial_mode_changed", "group_started"])).then(pl.col("dial_mode")),
@@ -91,6 +93,43 @@ def group_timeline(ce: pl.DataFrame) -> pl.DataFrame:
         t = t.with_columns(pl.when(pl.col(f"_{action}") & running).then(pl.lit(action)).alias(action))
     t = t.with_columns(mode=pl.when(running).then(pl.col("mode_in_force")))
     return t.select("gk", "campaign", "group", "ts", "source", "line", "status", "mode", *waits)
+
+
+def _drop_inherited_duplicates(t: pl.DataFrame) -> pl.DataFrame:
+    """CMP-0 with unstamped notifications: keep the stamped report of a transition.
+
+    An OCS notification dump (``request to … RequestDistributeUserEvent``) has
+    no stamp and no epoch; its time is inherited from whatever line came
+    before it (§3.4). When a stamped report of the same transition of the same
+    group (life-cycle line, CM event, stat event) lies within 2 s, the
+    notification is that transition, and its borrowed time must not win.
+    """
+    weak = (pl.col("evidence").fill_null("").str.starts_with("user_event:") & pl.col("source_ts").is_null())
+    strong = t.filter(~weak).select("gk", "kind", _sts="ts").sort("_sts")
+    if strong.is_empty():
+        return t
+    w = t.filter(weak).sort("ts").join_asof(strong, left_on="ts", right_on="_sts", by=["gk", "kind"],
+                                            strategy="nearest", tolerance="2s", check_sortedness=False)
+    kept = w.filter(pl.col("_sts").is_null()).drop("_sts")
+    return pl.concat([t.filter(~weak), kept], how="diagonal_relaxed").sort("ts", "_ord")
+
+
+def _unconfirmed_requests(ce: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
+    """Dial-mode commands (``dial_mode_requested``) that no result confirms within 2 s.
+
+    A CM command is an intention; the CM event or the desktop notification is
+    the result and carries the time of the change (log-formats §9.4). Without
+    a result the command is the only evidence and counts as the change.
+    """
+    req = ce.filter((pl.col("kind") == "dial_mode_requested") & pl.col("dial_mode").is_not_null()).with_columns(
+        gk=pl.concat_str("campaign", pl.lit("@"), "group"))
+    if req.is_empty():
+        return req
+    conf = (t.filter(pl.col("kind").is_in(["dial_mode_changed", "group_started"]) & pl.col("dial_mode").is_not_null())
+            .select("gk", "dial_mode", _cts="ts").sort("_cts"))
+    req = req.sort("ts").join_asof(conf, left_on="ts", right_on="_cts", by=["gk", "dial_mode"],
+                                   strategy="forward", tolerance="2s", check_sortedness=False)
+    return req.filter(pl.col("_cts").is_null()).drop("_cts").with_columns(kind=pl.lit("dial_mode_changed"))
 
 
 def _rows(segs: pl.DataFrame, label: str, object_type: str, object_id: str) -> pl.DataFrame:

@@ -214,6 +214,12 @@ def parse_ocs_lines(lines: pl.DataFrame, *, tz: str | None = None,
     rows = rows.drop([c for c in ("server", "stream", "hdr_offset") if c in rows.columns]).join(
         meta, on="source", how="left")
     rows, tz_used = _utc(rows, tz, _dump_offset(dumps) if tz is None else None)
+    # A dump has no stamp of its own and is logged before its summary (§7.1): its
+    # AttributeTimeinSecs is the better time; log_time moves with it.
+    shift = pl.col("source_ts") - pl.col("ts")
+    rows = rows.with_columns(log_time=pl.when(pl.col("source_ts").is_not_null())
+                             .then(pl.col("log_time") + shift).otherwise(pl.col("log_time"))) \
+        .with_columns(ts=pl.coalesce("source_ts", "ts"))
     order = df.select("source", "line").with_row_index("_ord")
     rows = rows.join(order, on=["source", "line"], how="left").sort("_ord", maintain_order=True)
     events = conform(rows, CAMPAIGN_EVENTS)

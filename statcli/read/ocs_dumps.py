@@ -1,7 +1,7 @@
-"""Client-side T-Library dumps in OCS logs (log-formats §7.1) → ``events`` rows.
+"""Client-side T-Library dumps in OCS logs (log-formats §7.1, §7.2) → ``events`` rows.
 
 A dump is ``received from <handle>(<server>)<host>:<port>(fd=<n>) message EventX``
-followed by TAB attribute lines and key-value lines one TAB deeper. The block
+(or ``request to <handle>(<server>) message RequestX`` for what OCS sends) followed by TAB attribute lines and key-value lines one TAB deeper. The block
 grammar is the T-Server reader's (:func:`statcli.read.blocks.extract_blocks`):
 this module only hands it the dump records that
 :func:`statcli.read.ocs_lines.group_records` cut, so OCS and T-Server logs parse
@@ -19,7 +19,7 @@ MALFORMED = "malformed line inside a T-Library block"
 
 
 def dump_events(df: pl.DataFrame, warnings: dict[str, int] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Received client-side dumps of a classified OCS line frame as ``events`` rows.
+    """Client-side dumps (received events and sent requests) of a classified OCS line frame as rows.
 
     Parameters
     ----------
@@ -32,7 +32,7 @@ def dump_events(df: pl.DataFrame, warnings: dict[str, int] | None = None) -> tup
     -------
     (events, malformed)
         ``events``: conformed to :data:`statcli.schema.EVENTS` (``context`` =
-        ``client``, ``source_ts`` from AttributeTimeinSecs/uSecs, ``ts`` null:
+        ``client``; ``event`` is the request name for sent requests; ``source_ts`` from AttributeTimeinSecs/uSecs, ``ts`` null:
         the caller converts ``log_time``). ``malformed``: ``source``, ``line``
         of dump lines that fit no attribute grammar.
 
@@ -48,7 +48,7 @@ def dump_events(df: pl.DataFrame, warnings: dict[str, int] | None = None) -> tup
     >>> ev.select("event", "this_dn", "line", "context").row(0), ev["user_data"].to_list(), bad.height
     (('EventUserEvent', '94045', 2, 'client'), [[{'key': 'GSW_CALL_RESULT', 'value': '33'}]], 0)
     """
-    recs = df.with_row_index("_pos").filter(pl.col("head_class") == "tlib_received")
+    recs = df.with_row_index("_pos").filter(pl.col("head_class").is_in(["tlib_received", "tlib_request"]))
     if recs.is_empty():
         return EVENTS.empty(), pl.DataFrame(schema={"source": pl.String, "line": pl.Int64})
     text = pl.col("text")
@@ -57,14 +57,18 @@ def dump_events(df: pl.DataFrame, warnings: dict[str, int] | None = None) -> tup
         rec=pl.struct("source", "rec").rank("dense").cast(pl.UInt32),
         order=pl.col("_pos").cast(pl.Int64) * 2,
         is_start=pl.col("is_head"),
-        kind=pl.when(pl.col("is_head")).then(pl.lit("client_ev_hdr"))
+        kind=pl.when(pl.col("is_head") & (pl.col("head_class") == "tlib_received")).then(pl.lit("client_ev_hdr"))
+        .when(pl.col("is_head")).then(pl.lit("client_rq_hdr"))
         .when(text.str.starts_with("\t")).then(pl.lit("cont"))
         .when(text.str.starts_with(" ")).then(pl.lit("space_cont"))
         .otherwise(pl.lit("other")),
     )
     events, malformed = extract_blocks(lines, warnings if warnings is not None else {})
-    heads = lines.filter(pl.col("is_start")).select("rec", "source", "line", "log_time")
-    events = events.join(heads, on="rec", how="left")
+    heads = lines.filter(pl.col("is_start")).select(
+        "rec", "source", "line", "log_time", _name=pl.col("text").str.extract(r" message (\w+)\s*$"))
+    # block_headers names `received from …` dumps only; `request to …` dumps take the name here.
+    events = events.join(heads, on="rec", how="left").with_columns(
+        event=pl.coalesce("event", "_name")).drop("_name")
     secs = pl.col("_timein_secs") if "_timein_secs" in events.columns else pl.lit(None, pl.Int64)
     usecs = pl.col("_timein_usecs") if "_timein_usecs" in events.columns else pl.lit(None, pl.Int64)
     events = events.with_columns(

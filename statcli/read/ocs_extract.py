@@ -11,8 +11,9 @@ columns it knows, all with Polars expressions:
   records scheduled;
 - :func:`ready_count_events` — ``S[PR] return value (ReadyCount):n``;
 - :func:`cm_events` — ``OCMClient[…]::message received`` CM blocks;
-- :func:`tevent_campaign_events` — EventUserEvent rows (client-side dumps) with
-  ``GSW_`` keys: desktop requests, OCS notifications and ``GSW_STAT_EVENT``;
+- :func:`tevent_campaign_events` — client-side dumps with ``GSW_`` keys:
+  desktop requests (received EventUserEvent), OCS notifications (sent
+  RequestDistributeUserEvent) and ``GSW_STAT_EVENT``;
 - :func:`dbid_names` — DBID → name maps learnt anywhere in the log, used to
   name CM and DB-line rows that only carry DBIDs.
 """
@@ -206,7 +207,7 @@ def cm_events(df: pl.DataFrame) -> pl.DataFrame:
     )
     # A mode command without a mode names nothing.
     rows = rows.filter(pl.col("kind").is_not_null()
-                       & ~((pl.col("kind") == "dial_mode_changed") & pl.col("dial_mode").is_null()))
+                       & ~(pl.col("kind").str.starts_with("dial_mode") & pl.col("dial_mode").is_null()))
     return rows.drop("rec", "_msg", "_mode")
 
 
@@ -270,12 +271,14 @@ def _ud_int(key: str) -> pl.Expr:
 
 
 def tevent_campaign_events(events: pl.DataFrame) -> pl.DataFrame:
-    """EventUserEvent rows with GSW_ keys → campaign_events rows.
+    """EventUserEvent / RequestDistributeUserEvent rows with GSW_ keys → campaign_events rows.
 
     The kind comes from ``GSW_STAT_EVENT`` (``gsw_stat_events.csv``), else from
     ``GSW_USER_EVENT`` (OCS notification) or ``GSW_AGENT_REQ_TYPE`` (desktop
-    request) through ``campaign_triggers.csv``; user events without a campaign
-    meaning give no row.
+    request) through ``campaign_triggers.csv``, where one request may name
+    several kinds (a reschedule is a callback and the report of the attempt);
+    a desktop report counts as a completed attempt only with ``GSW_CALL_RESULT``.
+    User events without a campaign meaning give no row.
 
     Parameters
     ----------
@@ -294,30 +297,22 @@ def tevent_campaign_events(events: pl.DataFrame) -> pl.DataFrame:
     >>> tevent_campaign_events(ev).select("kind", "campaign", "call_result").row(0)
     ('dial_completed', 'TDC', 33)
     """
-    ev = events.filter((pl.col("event") == "EventUserEvent") & pl.col("user_data").is_not_null())
+    # Desktop requests arrive as EventUserEvent; OCS's own notifications to the desktops
+    # are logged as the RequestDistributeUserEvent it sends (§9.8).
+    ev = events.filter(pl.col("event").is_in(["EventUserEvent", "RequestDistributeUserEvent"])
+                       & pl.col("user_data").is_not_null())
     if ev.is_empty():
         return pl.DataFrame()
-    stat = gsw_stat_events()
-    trig = campaign_triggers()
-    by_user = trig.filter(pl.col("source") == "GSW_USER_EVENT")
-    by_req = trig.filter(pl.col("source") == "GSW_AGENT_REQ_TYPE")
+    stat = gsw_stat_events().select(_code="code", kind="kind")
+    trig = campaign_triggers().select("source", _value="value", kind="kind")
     code = _ud_int("GSW_STAT_EVENT").cast(pl.Int16)
-    kind = pl.coalesce(
-        code.replace_strict(stat["code"], stat["kind"], default=None),
-        _ud("GSW_USER_EVENT").replace_strict(by_user["value"], by_user["kind"], default=None),
-        _ud("GSW_AGENT_REQ_TYPE").replace_strict(by_req["value"], by_req["kind"], default=None),
-    )
-    evidence = pl.coalesce(
-        pl.when(code.is_not_null()).then(pl.concat_str(pl.lit("stat_event:"), code.cast(pl.String))),
-        pl.concat_str(pl.lit("user_event:"), _ud("GSW_USER_EVENT")),
-        pl.concat_str(pl.lit("agent_request:"), _ud("GSW_AGENT_REQ_TYPE")))
     group_raw = _ud("GSW_CAMPAIGN_GROUP_NAME")
     cb = _ud("GSW_CALLBACK_TYPE").str.to_lowercase()
     rtype = _ud_int("GSW_RECORD_TYPE")
     cols = {c: pl.col(c) for c in ("source", "line", "log_time", "source_ts", "this_dn") if c in ev.columns}
-    out = ev.select(
-        **cols,
-        kind=kind, evidence=evidence,
+    base = ev.with_row_index("_row").select(
+        "_row", **cols,
+        _code=code, _user=_ud("GSW_USER_EVENT"), _req=_ud("GSW_AGENT_REQ_TYPE"),
         campaign=_ud("GSW_CAMPAIGN_NAME"),
         group=pl.coalesce(group_raw.str.extract(r"@([^@]*)$"), group_raw),
         calling_list=_ud("GSW_CALLING_LIST"),
@@ -327,9 +322,26 @@ def tevent_campaign_events(events: pl.DataFrame) -> pl.DataFrame:
         chain_id=_ud_int("GSW_CHAIN_ID"), chain_n=_ud_int("GSW_CHAIN_N").cast(pl.Int32),
         attempt=_ud_int("GSW_ATTEMPTS").cast(pl.Int32),
         record_type=rtype.cast(pl.Int16), record_status=_ud_int("GSW_RECORD_STATUS").cast(pl.Int16),
-        callback_type=pl.when(kind.str.starts_with("callback")).then(pl.coalesce(
-            cb, pl.when(rtype.is_in([4, 5])).then(pl.lit("personal")), pl.lit("campaign"))),
+        _cb=pl.coalesce(cb, pl.when(rtype.is_in([4, 5])).then(pl.lit("personal")), pl.lit("campaign")),
         agent_id=pl.coalesce(_ud("GSW_AGENT_ID"), pl.col("agent_id")),
         user_data=pl.col("user_data").cast(KV_LIST),
     )
-    return out.filter(pl.col("kind").is_not_null())
+    # A stat event code wins; else the notification or the desktop request names the kind.
+    # One request may report several occurrences (a reschedule also reports the attempt).
+    stat_rows = base.join(stat, on="_code", how="inner").with_columns(
+        evidence=pl.concat_str(pl.lit("stat_event:"), pl.col("_code").cast(pl.String)))
+    rest = base.filter(pl.col("_code").is_null())
+    user_rows = rest.join(trig.filter(pl.col("source") == "GSW_USER_EVENT").drop("source"),
+                          left_on="_user", right_on="_value", how="inner").with_columns(
+        evidence=pl.concat_str(pl.lit("user_event:"), pl.col("_user")))
+    req_rows = rest.filter(pl.col("_user").is_null()).join(
+        trig.filter(pl.col("source") == "GSW_AGENT_REQ_TYPE").drop("source"),
+        left_on="_req", right_on="_value", how="inner").with_columns(
+        evidence=pl.concat_str(pl.lit("agent_request:"), pl.col("_req")))
+    # A desktop report is an attempt's completion only when it carries the call result.
+    req_rows = req_rows.filter((pl.col("kind") != "dial_completed") | pl.col("call_result").is_not_null())
+    out = pl.concat([stat_rows, user_rows, req_rows], how="diagonal_relaxed")
+    first = pl.when(pl.col("kind") == "dial_completed").then(0).otherwise(1)
+    out = out.sort("_row", first, maintain_order=True).with_columns(
+        callback_type=pl.when(pl.col("kind").str.starts_with("callback")).then(pl.col("_cb")))
+    return out.drop("_row", "_code", "_user", "_req", "_cb")
