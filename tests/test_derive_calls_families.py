@@ -380,3 +380,21 @@ def test_design_3_minimal_event_frames_are_conformed():
                        "this_dn": ["7001", "7001"], "conn_id": ["c1", "c1"]})
     assert sorted(derive_calls(ev, DeriveContext())["action"]) == [
         "CallAbandonedFromRinging", "CallRinging", "CallRingingStarted"]
+
+
+def test_reg_10_with_the_core_monitoring_losses():
+    """REG-10 through derive_actions' context (ctx.monitoring_losses from statcli.derive.monitoring)."""
+    from statcli.derive import build_context, prepare_events
+    from statcli.derive.base import finalize_actions
+    from statcli.derive.calls import derive_calls
+
+    ev = prepare_events(events(dict(t=0, event="EventRegistered", this_dn="7001", server="TS"),
+                               _dn("EventEstablished", 1, call_type=2, server="TS"),
+                               dict(t=5, event="EventLinkDisconnected", server="TS"),
+                               dict(t=9, event="EventLinkConnected", server="TS"),
+                               _dn("EventReleased", 12, server="TS")))
+    ctx = build_context(ev)
+    assert ctx.monitoring_losses.height == 1
+    act = finalize_actions([derive_calls(ev, ctx)], ctx)
+    assert names(act) == ["CallInbound", "CallInboundStarted"]
+    assert (one(act, "CallInbound")["end"], one(act, "CallInbound")["end_reason"]) == (at(5), "monitoring_lost")
