@@ -41,6 +41,14 @@ def test_med1_routing_point_route_request_and_route_used():
         ("RoutePoint", "CallDistributed", 2), ("RoutePoint", "CallEntered", 0), ("RoutePoint", "CallWait", 2)]
 
 
+def test_med2_route_used_without_destination_takes_the_next_diversion_target():
+    # MED-2: EventRouteUsed without OtherDN / ThirdPartyDN, then EventDiverted to 7001 at once.
+    ev = events(dict(ts="10:00:00", event="EventRouteRequest", this_dn="5000", conn_id="c1"),
+                dict(ts="10:00:02", event="EventRouteUsed", this_dn="5000", conn_id="c1"),
+                dict(ts="10:00:02.2", event="EventDiverted", this_dn="5000", conn_id="c1", third_party_dn="7001"))
+    assert rows(derive(ev, RP), "action", "duration_s", kind="retrospective") == [("CallDistributed", 2)]
+
+
 def test_med2_distributed_target_falls_back_to_other_dn():
     # MED-2: EventDiverted without ThirdPartyDN takes the target from OtherDN (and links it).
     ev = events(queued("10:00:00"), dict(ts="10:00:07", event="EventDiverted", this_dn="7000", conn_id="c1",

@@ -41,6 +41,8 @@ WAIT_END_EVENTS = ("EventDiverted", "EventRouteUsed", "EventAbandoned", "EventRe
 #: Where the distribution target is, per ending event (MED-2, VQ-3): first non-null wins.
 TARGET_COLUMNS = {"EventDiverted": ("third_party_dn", "other_dn"),
                   "EventRouteUsed": ("other_dn", "third_party_dn")}
+#: How soon an EventDiverted may follow a target-less EventRouteUsed to lend it its target.
+TARGET_LOOKAHEAD = timedelta(seconds=1)
 #: CallState values of a diversion / route that mean "cleared", not distributed (MED-5);
 #: 22 Redirected counts only on virtual queues (VQ-2).
 CLEARED_STATES = (19,)
@@ -138,10 +140,17 @@ def call_waits(ev: pl.DataFrame, med: pl.DataFrame, losses: pl.DataFrame) -> pl.
     for event, cols in TARGET_COLUMNS.items():
         target = pl.when(pl.col("event") == event).then(
             pl.coalesce([pl.when(pl.col(c) != "").then(pl.col(c)) for c in cols])).otherwise(target)
+    # A routing point's EventRouteUsed without a destination takes it from the
+    # same call's next diversion at that DN, if that follows at once.
+    same_call_next = (pl.all_horizontal([pl.col(k).eq_missing(pl.col(k).shift(-1)) for k in key])
+                      & ((pl.col("ts").shift(-1) - pl.col("ts")) <= TARGET_LOOKAHEAD))
+    m = m.with_columns(_target=target).with_columns(
+        _target=pl.coalesce("_target", pl.when(same_call_next & (pl.col("event") == "EventRouteUsed"))
+                            .then(pl.col("_target").shift(-1))))
     ends = (m.filter(pl.col("_is_end"))
             .select(*key, "_run", pl.col("ts").alias("_e_ts"), pl.col("event").alias("_e_event"),
                     pl.col("call_state").alias("_e_state"), pl.col("releasing_party").alias("released_by"),
-                    target.alias("target"), pl.col("user_data").alias("_e_user_data"),
+                    pl.col("_target").alias("target"), pl.col("user_data").alias("_e_user_data"),
                     pl.col("call_type").alias("_e_call_type"),
                     pl.col("source").alias("_e_source"), pl.col("line").alias("_e_line")))
     w = starts.join(ends.drop(key), on="_run", how="left")
