@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from statcli.simulate.ocs_model import CALLING_LIST, CAMPAIGN_DBID, LIST_DBID
-from statcli.simulate.tserver_text import ITEM_SCHEMA, event_text, local_clock
+from statcli.simulate.tserver_text import ITEM_SCHEMA, event_text, local_clock, with_clock
 
 MS = 1_000
 S = 1_000_000
@@ -162,7 +162,7 @@ def _tlib(frames, cfg) -> list[pl.DataFrame]:
     ev = frames.events.filter(pl.col("event") == "EventUserEvent")
     from statcli.simulate.flows import hex16
 
-    ev = ev.with_columns(seq_hex=hex16(ev["seq"].to_numpy().astype("uint64")))
+    ev = with_clock(ev, cfg).with_columns(seq_hex=hex16(ev["seq"].to_numpy().astype("uint64")))
     block = event_text(cfg)
     attrs = block.str.replace(r"^[^\n]*", "")
     sent = ev.filter(pl.col("gsw_user_event").is_not_null())

@@ -27,11 +27,11 @@ def _phone(dn: pl.Expr) -> pl.Expr:
 
 def sip_items(ev: pl.DataFrame, cfg: SimConfig) -> pl.DataFrame:
     """One item (trace line + SIP message) for every event with a ``sip`` kind."""
-    from statcli.simulate.tserver_text import local_clock
+    from statcli.simulate.tserver_text import CLOCK
 
     s = ev.filter(pl.col("sip").is_not_null())
     kind = pl.col("sip")
-    clock, ms, _ = local_clock(pl.col("t"), cfg)
+    clock, ms, _ = CLOCK
     stamp = clock + pl.lit(".") + ms
     to_gateway = kind.is_in(["invite_out", "bye_in"])
     peer = pl.when(to_gateway).then(pl.lit(GATEWAY)).otherwise(_phone(pl.col("this_dn")))

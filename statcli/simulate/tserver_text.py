@@ -31,6 +31,23 @@ def local_clock(t: pl.Expr, cfg: SimConfig) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     return clock, ms, frac
 
 
+def with_clock(df: pl.DataFrame, cfg: SimConfig) -> pl.DataFrame:
+    """Add ``_clk`` (HH:MM:SS), ``_ms`` and ``_frac`` of the local time once, for every renderer."""
+    local = pl.col("t") + cfg.offset_us
+    sec = local // 1_000_000
+
+    def two(x: pl.Expr) -> pl.Expr:
+        return x.cast(pl.String).str.zfill(2)
+
+    return df.with_columns(
+        _clk=pl.concat_str([two(sec // 3600 % 24), two(sec // 60 % 60), two(sec % 60)], separator=":"),
+        _ms=(local // 1000 % 1000).cast(pl.String).str.zfill(3),
+        _frac=(local // 100 % 10000).cast(pl.String).str.zfill(4))
+
+
+CLOCK = (pl.col("_clk"), pl.col("_ms"), pl.col("_frac"))
+
+
 def _q(col: str) -> pl.Expr:
     return pl.lit("'") + pl.col(col) + pl.lit("'")
 
@@ -83,7 +100,7 @@ def _extensions() -> pl.Expr:
 
 def event_text(cfg: SimConfig) -> pl.Expr:
     """The full block of one event: header line and attributes (reverse order, as real logs)."""
-    clock, _, frac = local_clock(pl.col("t"), cfg)
+    clock, _, frac = CLOCK
     nn = pl.col
     ref = pl.when(nn("vq").fill_null(False)).then(pl.lit("4294967295")) \
         .when(nn("context") == "send_to_client").then((nn("seq") % 9000 + 11).cast(pl.String))
@@ -124,7 +141,7 @@ def event_text(cfg: SimConfig) -> pl.Expr:
 
 def _clients(cfg: SimConfig) -> pl.Expr:
     """The ``Trc 04542 … sent to`` lines after an event (one per receiving client)."""
-    clock, ms, _ = local_clock(pl.col("t"), cfg)
+    clock, ms, _ = CLOCK
     stamp = clock + pl.lit(".") + ms
     stat = pl.lit("\n") + stamp + pl.lit(" Trc 04542 ") + pl.col("event") + pl.lit(" sent to [12] (0000000a StatServer 10.0.0.5:4213)")
     urs = pl.lit("\n") + stamp + pl.lit(" Trc 04542 ") + pl.col("event") + pl.lit(" sent to [14] (0000000c URS 10.0.0.7:3022)")
@@ -144,7 +161,7 @@ def _markers() -> tuple[pl.Expr, pl.Expr]:
 
 def _request_items(ev: pl.DataFrame, cfg: SimConfig) -> pl.DataFrame:
     r = ev.filter(pl.col("request").is_not_null())
-    clock, ms, frac = local_clock(pl.col("t"), cfg)
+    clock, ms, frac = CLOCK
     req = pl.col("request")
     desktop = pl.col("request").is_in(["RequestRouteCall", "RequestRegisterAddress", "RequestQueryAddress"]).not_()
     client = (pl.when(req == "RequestRouteCall").then(pl.lit("[14] (0000000c URS 10.0.0.7:3022)"))
@@ -174,7 +191,7 @@ def _request_items(ev: pl.DataFrame, cfg: SimConfig) -> pl.DataFrame:
 
 def event_items(ev: pl.DataFrame, cfg: SimConfig, *, backup: bool = False) -> pl.DataFrame:
     """All items of the main (or backup) log for the events ``ev``."""
-    ev = ev.with_columns(seq_hex=hex16(ev["seq"].to_numpy().astype("uint64")))
+    ev = with_clock(ev, cfg).with_columns(seq_hex=hex16(ev["seq"].to_numpy().astype("uint64")))
     open_, close = _markers()
     text = pl.concat_str([open_, event_text(cfg), _clients(cfg), close], ignore_nulls=True)
     items = [ev.select("t", "seq", pl.lit(0, pl.Int8).alias("sub"), pl.lit("event").alias("kind"), text.alias("text"))]
