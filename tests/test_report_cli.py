@@ -135,3 +135,32 @@ def test_stat_types_lists_builtins_and_user(tmp_path):
     assert (row["description"], row["origin"], row["objects"]) == ("mine", "user", "Queue")
     assert {"name", "category", "main_mask", "subject", "objects", "description"} <= set(df.columns)
     assert df.height >= 50
+
+
+def test_unknown_object_type_exits_2(queue_parquet):
+    res = invoke("report", queue_parquet, "--stat-type", "Max_Wait_Time", "--object-type", "Queu")
+    assert res.exit_code == 2 and "unknown object type 'Queu'" in res.stderr
+
+
+@pytest.mark.parametrize("range2, expected", [("0-4", 50.0), ("0-2", pytest.approx(100 / 3))])
+def test_object_type_case_insensitive_and_time_range2(tmp_path, range2, expected):
+    """ServiceFactor1 = 100·Ain/(A + B − Bshort): one 10 s answer, abandons of 45 s and 3 s."""
+    p = tmp_path / "a.parquet"
+    rows = [("Queue", "7000", *r) for r in B_QUEUE] + [
+        ("Queue", "7000", "CallAnswered", "retrospective", "10:10:00", "10:10:10")]
+    write_parquet(actions(rows), p, "actions")
+    res = invoke("report", p, "--stat-type", "Service_Factor", "--object-type", "queue",
+                 "--time-range2", range2, "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert [r["value"] for r in json.loads(res.stdout)] == [expected]
+
+
+def test_explain_status_subject(tmp_path):
+    """Explain lists status segments (clipped overlap in seconds) for status subjects."""
+    from test_stats_worked_examples import example_a as ex, t
+    from statcli.stats import explain
+
+    acts, sts = ex()
+    rows = explain(acts, "Total_Ready_Time", "a1001", t("10:00:00"), statuses=sts, data_end=t("10:30:00"))
+    assert rows.select("status", "how", "seconds").rows() == [
+        ("WaitForNextCall", "overlap", 307), ("WaitForNextCall", "overlap", 1), ("WaitForNextCall", "overlap", 941)]

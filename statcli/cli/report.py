@@ -122,6 +122,8 @@ def _parse_explain(spec: str, tz: str | None, data_day) -> tuple[str, datetime]:
                    "Name,Type=SPEC or a profile named in --stat-types. Default: Growing=00:00+0:30.")
 @click.option("--time-range", default=None, metavar="NAME|LO-HI",
               help="Time range for the range categories (default: the stat type's, else Default 0-20).")
+@click.option("--time-range2", default=None, metavar="NAME|LO-HI",
+              help="Second range (ServiceFactor1's short abandons); default the stat type's statcli.TimeRange2.")
 @click.option("--filter", "filter_", default=None, metavar="NAME",
               help="A filter from [Filters] of --stat-types, or an expression like PairExists(\"Lang\",\"ES\").")
 @click.option("--object-type", "object_types", multiple=True, metavar="T", help="Only these object types.")
@@ -136,7 +138,7 @@ def _parse_explain(spec: str, tz: str | None, data_day) -> tuple[str, datetime]:
 @tz_option
 @date_option
 @output_options()
-def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, filter_, object_types,
+def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, time_range2, filter_, object_types,
            object_ids, objects_file, explain_spec, until, tz, date, fmt, output):
     """Compute Stat Server statistics from logs, events or actions Parquet.
 
@@ -148,6 +150,12 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, f
     from statcli.stats.inputs import load_actions
 
     types = load_stat_types(stat_types_file)
+    from statcli.stats.stattypes import OBJECT_TYPES
+    canon = {o.lower(): o for o in OBJECT_TYPES}
+    unknown = [o for o in object_types if o.lower() not in canon]
+    if unknown:
+        raise UserError(f"unknown object type {unknown[0]!r} (use {', '.join(OBJECT_TYPES)})")
+    object_types = tuple(canon[o.lower()] for o in object_types)
     names = list(stat_type_names) or types.default_report
     chosen = types.pick(names)
     objects = None
@@ -181,6 +189,7 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, f
             _emit_explain(rows, fmt, output)
         else:
             stats = compute_statistics(actions, chosen, time_profile=time_profile, time_range=time_range,
+                                       time_range2=time_range2,
                                        filter=filter_, object_types=object_types or None,
                                        object_ids=object_ids or None, tz=tz, objects=objects,
                                        data_end=data_end)
