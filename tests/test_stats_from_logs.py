@@ -116,3 +116,28 @@ def test_explain_from_log_text_points_at_log_lines(tmp_path):
         "@10:05:18.7000 [0] 8.1.101.25 distribute_event: message EventEstablished") + 1
     assert df.select("action", "seconds", "line").rows() == [("CallAnswered", 18, established)]
     assert set(df["source"]) == {str(log)}
+
+
+def test_events_parquet_input_gives_the_same_report(tmp_path):
+    """INPUT may be an events Parquet (statcli.schema = events): derived on the fly, same values as from text."""
+    from statcli.read.tserver import read_tserver_log
+    from statcli.render.writers import write_parquet
+
+    log = tmp_path / "tserver.log"
+    log.write_text(EXAMPLE_B)
+    ev = tmp_path / "events.parquet"
+    write_parquet(read_tserver_log(log, date="2026-01-01", tz="UTC"), ev, "events")
+    outs = []
+    for src in (log, ev):
+        res = CliRunner().invoke(main, ["report", str(src), "--date", "2026-01-01", "--tz", "UTC",
+                                        "--stat-type", "Average_Abandon_Time", "--format", "json"])
+        assert res.exit_code == 0, res.output
+        outs.append(res.stdout)
+    assert outs[0] == outs[1] and '"value": 24.0' in outs[0]
+
+
+def test_foreign_parquet_is_a_user_error(tmp_path):
+    p = tmp_path / "x.parquet"
+    pl.DataFrame({"a": [1]}).write_parquet(p)
+    res = CliRunner().invoke(main, ["report", str(p), "--stat-type", "Max_Wait_Time"])
+    assert res.exit_code == 2 and "report reads logs, events or actions" in res.stderr
