@@ -287,3 +287,24 @@ def test_ocs_notifications_sent_as_requests_and_reschedules_reporting_the_attemp
         ("dial_completed", None, None, 33, None, "agent_request:RecordReschedule"),
         ("callback_scheduled", None, None, 33, "campaign", "agent_request:RecordReschedule")]
     assert res.skipped.height == 0
+
+
+def test_split_sources_by_header_content_kind_option_and_mixed_zip(tmp_path):
+    import zipfile
+
+    from statcli.read.ocs import split_sources
+    ocs = tmp_path / "a.log"
+    ocs.write_text("10:00:00.000 Trc 52000 Campaign Group A@B has been loaded\n")  # no header: content decides
+    sip = tmp_path / "b.log"
+    sip.write_text("Application name: SIP_P\nApplication type: TServer (SIP Server)\n\n")
+    assert split_sources([ocs, sip]) == {"tserver": [str(sip)], "ocs": [str(ocs)]}
+    assert split_sources([ocs, sip], kind="OCS") == {"tserver": [], "ocs": [str(ocs), str(sip)]}
+    with pytest.raises(UserError, match="unknown log kind"):
+        split_sources([ocs], kind="urs")
+    z = tmp_path / "both.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(ocs, "a.log")
+        zf.write(sip, "b.log")
+    with pytest.raises(UserError, match="both T-Server and OCS"):
+        split_sources([z])
+    assert split_sources(["-"])["tserver"] == ["-"]

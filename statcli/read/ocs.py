@@ -99,6 +99,64 @@ def is_ocs_text(head: str) -> bool:
                           r"Trc 50002 TEvent: |PA Outbound Call Info:", head))
 
 
+LOG_KINDS = ("tserver", "ocs")
+
+
+def split_sources(sources: Sources, *, kind: str | None = None) -> dict[str, list[str]]:
+    """Sort log sources into T-Server / SIP Server logs and OCS logs.
+
+    Each file (or zip archive) is looked at once: its header (``Application
+    type: OCServer``) or, without one, its first 16 KB (OCS-only line forms,
+    :func:`is_ocs_text`). Folders and globs are expanded to their files.
+    ``kind`` forces every source to one kind (``--kind``); standard input
+    (``-``) is T-Server text unless ``kind`` is ``ocs``.
+
+    Returns
+    -------
+    dict
+        ``{"tserver": [paths], "ocs": [paths]}``, each path usable as a source
+        of :func:`statcli.read.tserver.parse_tserver_log` / :func:`parse_ocs_log`.
+
+    Raises
+    ------
+    UserError
+        An unknown ``kind``, a missing source, or a zip archive holding both kinds.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "ocs.log").write_text("Application name: OCS\\nApplication type: OCServer\\n\\n")
+    >>> _ = (d / "sip.log").write_text("@10:00:00.0000 [0] 8.1 distribute_event: message EventRinging\\n")
+    >>> {k: [pathlib.Path(p).name for p in v] for k, v in split_sources(d).items()}
+    {'tserver': ['sip.log'], 'ocs': ['ocs.log']}
+    """
+    from statcli.read.sources import collect_segments
+
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    sources = [os.fspath(s) for s in sources]
+    if kind is not None:
+        kind = kind.lower()
+        if kind not in LOG_KINDS:
+            raise UserError(f"unknown log kind {kind!r} (expected tserver or ocs)")
+        return {k: (sources if k == kind else []) for k in LOG_KINDS}
+    out: dict[str, list[str]] = {k: [] for k in LOG_KINDS}
+    plain = [s for s in sources if s != "-"]
+    if len(plain) < len(sources):
+        out["tserver"].append("-")
+    kinds: dict[str, set[str]] = {}
+    for seg in collect_segments(plain) if plain else []:
+        head = seg.peeker(16384) if seg.peeker else seg.read_bytes()[:16384]
+        path = seg.name.rsplit(":", 1)[0] if ".zip:" in seg.name.lower() else seg.name
+        kinds.setdefault(path, set()).add("ocs" if is_ocs_text(head.decode("utf-8", "replace")) else "tserver")
+    for path, found in kinds.items():
+        if len(found) > 1:
+            raise UserError(f"{path} holds both T-Server and OCS logs: give them separately or use --kind")
+        out[found.pop()].append(path)
+    return out
+
+
 # --- lines ---------------------------------------------------------------------------------
 def lines_from_sources(sources: Sources) -> pl.DataFrame:
     """Read sources into one line frame.
