@@ -54,11 +54,12 @@ def _interval_label(start: datetime, multi_day: bool, partial: bool) -> str:
     return label + ("*" if partial else "")
 
 
-def render_tables(stats: pl.DataFrame, types, notes: list[str]) -> None:
-    """One rich table per stat type: objects × intervals, with the definition as footer."""
+def render_tables(stats: pl.DataFrame, types, notes: list[str], zone=None) -> None:
+    """One rich table per stat type: objects × intervals (local wall clock), with the definition as footer."""
     from rich.table import Table
 
     console = stdout_console()
+    tzinfo = _zone(zone)
     if stats.is_empty():
         console.print("no statistics: no object of the requested types in the data")
     multi_day = stats["interval_start"].dt.date().n_unique() > 1 if stats.height else False
@@ -74,7 +75,8 @@ def render_tables(stats: pl.DataFrame, types, notes: list[str]) -> None:
         kinds = part["object_type"].unique().to_list()
         table.add_column(kinds[0] if len(kinds) == 1 else "object", no_wrap=True)
         for start, partial in ivs.iter_rows():
-            table.add_column(_interval_label(start, multi_day, partial), justify="right", no_wrap=True)
+            table.add_column(_interval_label(start.astimezone(tzinfo), multi_day, partial), justify="right",
+                             no_wrap=True)
         cells = {(r["object_type"], r["object_id"], r["interval_start"]):
                  format_value(r["value"], r["unit"], r["state"]) for r in part.iter_rows(named=True)}
         for otype, oid in part.select("object_type", "object_id").unique().sort("object_type", "object_id").rows():
@@ -147,7 +149,7 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, t
     under each table.
     """
     from statcli.stats import StatWarning, compute_statistics, explain, load_stat_types
-    from statcli.stats.inputs import load_actions
+    from statcli.stats.inputs import load_report_input
 
     types = load_stat_types(stat_types_file)
     from statcli.stats.stattypes import OBJECT_TYPES
@@ -168,44 +170,53 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, t
     if filter_ and filter_ not in types.filters:
         from statcli.stats.filters import compile_filter
         compile_filter(filter_)
-    actions = load_actions(inputs, tz=tz, date=date, objects=objects)
+    actions, log_zone = load_report_input(inputs, tz=tz, date=date, objects=objects)
+    zone = tz or log_zone  # TIME-5: local wall-clock intervals: --tz, else the logs' own offset
     fmt = resolve_format(fmt, output, "table" if is_tty() else "csv")
     err = stderr_console()
     data_end = None
     if until:
         last = actions.select(pl.max_horizontal(pl.col("start").max(), pl.col("end").max())).item()
-        last_day = last.astimezone(_zone(tz)).date() if last is not None else None
-        data_end = _parse_instant(until, tz, last_day, "--until")
+        last_day = last.astimezone(_zone(zone)).date() if last is not None else None
+        data_end = _parse_instant(until, zone, last_day, "--until")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", StatWarning)
         if explain_spec:
             if len(chosen) != 1:
                 raise UserError("--explain needs exactly one --stat-type")
             first = actions["start"].min()
-            day = first.astimezone(_zone(tz)).date() if first is not None else None
-            obj, at = _parse_explain(explain_spec, tz, day)
+            day = first.astimezone(_zone(zone)).date() if first is not None else None
+            obj, at = _parse_explain(explain_spec, zone, day)
             rows = explain(actions, next(iter(chosen)), obj, at, stat_types=chosen,
-                           time_profile=time_profile, filter=filter_, tz=tz, data_end=data_end)
+                           time_profile=time_profile, filter=filter_, tz=zone, data_end=data_end)
             _emit_explain(rows, fmt, output)
         else:
             stats = compute_statistics(actions, chosen, time_profile=time_profile, time_range=time_range,
                                        time_range2=time_range2,
                                        filter=filter_, object_types=object_types or None,
-                                       object_ids=object_ids or None, tz=tz, objects=objects,
+                                       object_ids=object_ids or None, tz=zone, objects=objects,
                                        data_end=data_end)
             if fmt == "table":
                 profile_note = time_profile or "Growing=00:00+0:30 (or the stat type's own)"
-                notes = [f"time profile: {profile_note}; "
+                notes = [f"intervals in {_zone_name(zone)}; time profile: {profile_note}; "
                          f"time range: {time_range or 'per stat type (Default 0-20)'}"
                          + (f"; filter: {filter_}" if filter_ else ""),
                          "* = partial interval (data ends inside it). Origins: V Genesys verbatim, "
                          "P Genesys pattern, N Genesys name with reconstructed definition, R reconstructed."]
-                render_tables(stats, chosen, notes)
+                render_tables(stats, chosen, notes, zone)
             else:
                 from statcli.render.writers import write_table
                 write_table(stats, fmt, output, "statistics")
     for w in [*types.warnings, *(str(c.message) for c in caught)]:
         err.print(f"statcli: warning: {w}", markup=False, highlight=False, style=None)
+
+
+def _zone_name(zone) -> str:
+    if zone is None:
+        return "UTC"
+    if isinstance(zone, str):
+        return zone
+    return f"the logs' local time ({datetime.now(zone).strftime('UTC%z')})"
 
 
 def _zone(tz):

@@ -129,7 +129,10 @@ def resolve_profile(spec: str, known: dict[str, TimeProfile] | None = None) -> T
     return parse_profile_line(key, value)
 
 
-def _tz(tz: str | None) -> ZoneInfo | timezone:
+def _tz(tz) -> ZoneInfo | timezone:
+    """A tzinfo from an IANA name, ``UTC``/None, or a tzinfo passed through (e.g. a log's fixed offset)."""
+    if tz is not None and not isinstance(tz, str):
+        return tz
     if not tz or tz.upper() == "UTC":
         return timezone.utc
     try:
