@@ -119,6 +119,8 @@ ACTION_CASES = [
     ("AverageOfCurrentNumber", "CallWait", None, I1, pytest.approx((10 + 600 + 2 * 600) / 1800)),
     ("MaxNumber", "CallWait", None, I2, 1),
     ("MinNumber", "CallWait", None, I2, 1),             # the value at t0 counts
+    # ∫ CurrentTime over I2: the open wait is 600..2400 s old → (2400² − 600²)/2, mean over 1800 s
+    ("AverageOfCurrentTime", "CallWait", None, I2, (2400**2 - 600**2) / 2 / 1800),
 ]
 
 
@@ -198,6 +200,15 @@ STATUS_CASES = [
     ("AverageOfCurrentNumber", "WaitForNextCall", None, I1, 0.5),
     ("TotalNumberInTimeRange", "WaitForNextCall,NotReadyForNextCall", None, I1, 0),  # 600 and 900 s
     ("TotalAdjustedTime", "CallInbound", None, I1, 300),
+    # runs of statuses of M: NotReady 10:00–10:10 then Ready 10:10–10:25 form one run of {NotReady, Ready}
+    ("TotalContinuousNumber", "NotReadyForNextCall,WaitForNextCall", None, I1, 1),
+    ("TotalContinuousNumber", "WaitForNextCall", None, I1, 1),
+    ("TotalContinuousNumber", "WaitForNextCall", None, I2, 1),    # re-entered at 10:35
+    ("CurrentContinuousTime", "WaitForNextCall", None, I2, 1500),  # since 10:35
+    ("CurrentContinuousTime", "WaitForNextCall", None, I1, 0),     # CallInbound at τ1
+    ("CurrentContinuousTime", "CallInbound,CallOnHold", None, I1, 300),
+    # ∫ CurrentTime(Ready) over I1: a ramp 0→900 over 10:10–10:25 → 900²/2, mean over 1800 s
+    ("AverageOfCurrentTime", "WaitForNextCall", None, I1, 900 * 900 / 2 / 1800),
 ]
 
 

@@ -122,6 +122,10 @@ def test_realistic_export_reads(export):
     ("Category = TotalNumber\nSubject = DNAction\nMainMask = CallWait\nObjects = Queue\nstatcli.Filter = Nope\n",
      ":6: [X] statcli.Filter", "not defined"),
     ("Category = TotalNumber\nSubject = DNAction\nObjects = Queue\n", ":1: [X] MainMask", "empty"),
+    ("Category = TotalContinuousNumber\nSubject = DNAction\nMainMask = CallWait\nObjects = Queue\n",
+     ":3: [X] Subject", "status subject"),
+    ("Category = CurrentContinuousTime\nSubject = AgentStatus\nMainMask = CallInbound\nObjects = GroupAgents\n",
+     ":5: [X] Objects", "only Agent and Place"),
 ])
 def test_errors_name_file_line_and_key(tmp_path, body, where, what):
     p = tmp_path / "o.ini"

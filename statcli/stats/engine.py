@@ -361,6 +361,10 @@ def _one(st: StatType, types: StatTypeSet, a_items, s_items, win, *, time_profil
         parts.append(ms.step_measures(items, ivj, shared))
     if "state" in cat.needs:
         parts.append(ms.state_measures(items, ivj, shared))
+    if "current_integral" in cat.needs:
+        parts.append(ms.current_time_integral(items, ivj, shared))
+    if "continuous" in cat.needs:
+        parts.append(ms.continuous_measures(items, ivj, shared))
     table = grid
     for p in parts:
         p = p.with_columns(pl.col(KEY).cast(pl.String))
@@ -395,5 +399,6 @@ def _formula_columns(table: pl.DataFrame) -> list[str]:
     out = []
     for k in ("M", "R", "W", "AR", "AA"):
         out += [f"{m}_{k}" for m in ("N", "T", "NIR", "TIR", "NIR2", "MAX", "MIN", "ADJT", "ADJN",
-                                     "CN", "CT", "CMAX", "CMIN", "CNIR", "LMAX", "LMIN", "LAVG")]
+                                     "CN", "CT", "CMAX", "CMIN", "CNIR", "LMAX", "LMIN", "LAVG",
+                                     "AOCT", "CONTN", "CONTT")]
     return out

@@ -203,3 +203,43 @@ def step_measures(items: pl.DataFrame, iv: pl.DataFrame, shared: bool) -> pl.Dat
         LMAX_M=pl.col("level").max(), LMIN_M=pl.col("level").min(),
         LAVG_M=(pl.col("level") * pl.col("ov")).sum() / (pl.col("tau").first() - pl.col("t0").first()),
     )
+
+
+def current_time_integral(items: pl.DataFrame, iv: pl.DataFrame, shared: bool) -> pl.DataFrame:
+    """``AOCT_M``: ∫ CurrentTime(M, t) dt over ``[t0, τ)``; each span adds ∫ (t − s) dt over its overlap."""
+    ov = _overlaps(items.filter(pl.col("m_M")), iv, shared)
+    a = pl.max_horizontal("s", "t0") - pl.col("s")
+    b = pl.min_horizontal(pl.col("e").fill_null(BIG), pl.col("tau")) - pl.col("s")
+    ov = ov.filter(pl.col("ov") > 0).with_columns(area=(b.cast(pl.Float64) ** 2 - a.cast(pl.Float64) ** 2) / 2)
+    return ov.group_by(GKEY).agg(AOCT_M=pl.col("area").sum())
+
+
+def continuous_runs(items: pl.DataFrame) -> pl.DataFrame:
+    """Status segments of M merged into runs: a run starts when the status enters M from outside M.
+
+    Moves between statuses of M do not start a run (TotalContinuousNumber,
+    CurrentContinuousTime); a gap between segments does.
+    """
+    segs = items.filter(pl.col("kind") == "status").sort(*KEY, "s")
+    prev_in = pl.col("m_M").shift(1).over(KEY).fill_null(False)
+    prev_e = pl.col("e").shift(1).over(KEY)
+    entered = pl.col("m_M") & ~(prev_in & (prev_e == pl.col("s")).fill_null(False))
+    segs = segs.with_columns(_run=entered.cast(pl.Int64).cum_sum().over(KEY))
+    return (segs.filter(pl.col("m_M")).group_by(*KEY, "_run")
+            .agg(s=pl.col("s").min(), e=pl.col("e").sort_by("s").last())
+            .with_columns(kind=pl.lit("status"), m_M=pl.lit(True), w=pl.lit(1, pl.Int64),
+                          dur=pl.col("e") - pl.col("s"), name=pl.lit("run"))
+            .drop("_run"))
+
+
+def continuous_measures(items: pl.DataFrame, iv: pl.DataFrame, shared: bool) -> pl.DataFrame:
+    """``CONTN_M`` runs entered in I (TotalContinuousNumber) and ``CONTT_M`` the current run's age at τ."""
+    runs = continuous_runs(items)
+    if runs.is_empty():
+        return pl.DataFrame(schema={**{c: items.schema[c] for c in KEY}, "iid": pl.UInt32,
+                                    "CONTN_M": pl.Int64, "CONTT_M": pl.Int64})
+    ov = _overlaps(runs, iv, shared)
+    started = (pl.col("s") >= pl.col("t0")) & (pl.col("s") < pl.col("t1")) & (pl.col("s") < pl.col("tau"))
+    n = ov.group_by(GKEY).agg(CONTN_M=started.sum())
+    cur = current_frame(runs, iv, shared).group_by(GKEY).agg(CONTT_M=pl.col("age").max())
+    return n.join(cur, on=GKEY, how="full", coalesce=True)

@@ -158,6 +158,8 @@ def _stat_type(opts: OptionsFile, sec: Section, origin_default: str) -> StatType
         raise fail("Subject", f"unknown subject {subj_raw!r} (use {', '.join(SUBJECT_OBJECTS)})")
     if category.subjects == "action" and subject != "DNAction":
         raise fail("Subject", f"category {canon_cat} needs Subject DNAction")
+    if category.subjects == "status" and subject not in STATUS_SUBJECTS:
+        raise fail("Subject", f"category {canon_cat} needs a status subject (SUBJ-3)")
 
     objects = _split(sec.get("Objects"))
     if not objects:
@@ -171,6 +173,8 @@ def _stat_type(opts: OptionsFile, sec: Section, origin_default: str) -> StatType
         objs.append(c)
     if not any(set(objs) <= fam for fam in FAMILIES.values()):
         raise fail("Objects", f"object types {', '.join(objs)} do not form one compatibility group (SUBJ-1)")
+    if canon_cat == "CurrentContinuousTime" and not set(objs) <= {"Agent", "Place"}:
+        raise fail("Objects", "CurrentContinuousTime accepts only Agent and Place objects (SUBJ-3)")
     for o in objs:
         s = AUTOCORRECT.get((o, subject), subject)
         if o not in SUBJECT_OBJECTS[s]:

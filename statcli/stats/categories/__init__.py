@@ -10,12 +10,12 @@ True
 
 from __future__ import annotations
 
-from statcli.stats.categories import compound, current, historical, state, timeweighted
+from statcli.stats.categories import compound, continuous, current, historical, state, timeweighted
 from statcli.stats.categories.base import Category
 
 CATEGORIES: dict[str, Category] = {
     **historical.CATEGORIES, **current.CATEGORIES, **timeweighted.CATEGORIES,
-    **compound.CATEGORIES, **state.CATEGORIES,
+    **compound.CATEGORIES, **state.CATEGORIES, **continuous.CATEGORIES,
 }
 
 #: Aliases Genesys documents for the same computation.
@@ -29,8 +29,6 @@ UNSUPPORTED = frozenset({
     "TotalCustomValue", "AverageCustomValue", "MinCustomValue", "MaxCustomValue",
     "CurrentCustomValue", "CurrentAverageCustomValue", "CurrentMinCustomValue",
     "CurrentMaxCustomValue",
-    # defined by the reference but not implemented by statcli yet
-    "AverageOfCurrentTime", "TotalContinuousNumber", "CurrentContinuousTime",
 })
 
 __all__ = ["CATEGORIES", "ALIASES", "UNSUPPORTED", "Category"]

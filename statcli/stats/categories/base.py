@@ -23,7 +23,8 @@ class Category:
         ``CN_M``, ``ELAPSED``, …, see :mod:`statcli.stats.measures`); ``ctx``
         holds ``range_given`` (a time range was chosen explicitly).
     needs : frozenset of str
-        Measure families: ``point``, ``adjusted``, ``current``, ``step``, ``state``.
+        Measure families: ``point``, ``adjusted``, ``current``, ``step``, ``state``,
+        ``current_integral``, ``continuous``.
     rel : str
         ``none`` (RelMask ignored, CAT-R1), ``same`` (missing RelMask = MainMask,
         CAT-R2) or ``required``.
@@ -32,7 +33,8 @@ class Category:
     fixed_masks : dict
         Mask key → fixed action names (compound categories ignore the stat type's masks).
     subjects : str
-        ``any`` or ``action`` (compound categories need Subject DNAction, SUBJ-3).
+        ``any``, ``action`` (compound categories need Subject DNAction, SUBJ-3) or
+        ``status`` (continuous categories read statuses).
     historical : bool
         Historical (interval) versus current (instant τ) category.
     """
