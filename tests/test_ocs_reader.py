@@ -308,3 +308,12 @@ def test_split_sources_by_header_content_kind_option_and_mixed_zip(tmp_path):
     with pytest.raises(UserError, match="both T-Server and OCS"):
         split_sources([z])
     assert split_sources(["-"])["tserver"] == ["-"]
+
+
+def test_strict_turns_skipped_lines_into_an_error(tmp_path):
+    from statcli.errors import StrictError
+    p = tmp_path / "OCS.log"
+    p.write_text("2026-01-01T10:00:00.000 Trc 52000 Campaign Group A@B has been loaded\nstray text\n")
+    assert read_ocs_log(p).height == 1
+    with pytest.raises(StrictError, match="1 input line"):
+        read_ocs_log(p, strict=True)

@@ -337,10 +337,12 @@ def parse_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str |
     return parse_ocs_lines(lines, tz=tz, date=date)
 
 
-def read_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str | None = None) -> pl.DataFrame:
+def read_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str | None = None,
+                 strict: bool = False) -> pl.DataFrame:
     """Read OCS logs into the ``campaign_events`` table (DESIGN §2).
 
     See :func:`parse_ocs_log` for the parameters; this returns only the table.
+    With ``strict``, any skipped line raises :class:`statcli.errors.StrictError`.
 
     Examples
     --------
@@ -351,11 +353,16 @@ def read_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str | 
     >>> read_ocs_log(p, tz="Europe/Berlin").select("kind", "ts").rows()[1]
     ('group_started', datetime.datetime(2026, 3, 2, 9, 0, 5, tzinfo=zoneinfo.ZoneInfo(key='UTC')))
     """
-    return parse_ocs_log(sources, tz=tz, date=date).campaign_events
+    res = parse_ocs_log(sources, tz=tz, date=date)
+    if strict and res.skipped.height:
+        from statcli.errors import StrictError
+        reasons = ", ".join(f"{r}: {n}" for r, n in res.skipped.group_by("reason").len().iter_rows())
+        raise StrictError(f"{res.skipped.height} input line(s) skipped ({reasons})")
+    return res.campaign_events
 
 
 def scan_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str | None = None) -> pl.LazyFrame:
-    """Lazy variant of :func:`read_ocs_log` (the text is read eagerly; the result is lazy).
+    """Lazy variant of :func:`read_ocs_log`: nothing is read until ``collect()``.
 
     Examples
     --------
@@ -365,4 +372,4 @@ def scan_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str | 
     >>> scan_ocs_log(p).select("kind").collect().item()
     'group_unloaded'
     """
-    return read_ocs_log(sources, tz=tz, date=date).lazy()
+    return pl.defer(lambda: read_ocs_log(sources, tz=tz, date=date), schema=CAMPAIGN_EVENTS.polars)
