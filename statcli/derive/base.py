@@ -76,9 +76,8 @@ def finalize_actions(frames: list[pl.DataFrame], ctx: DeriveContext) -> pl.DataF
     Returns
     -------
     polars.DataFrame
-        Conformed to :data:`statcli.schema.ACTIONS`, sorted by ``start`` then
-        ``end`` (open last; equal times keep the order of ``frames``), with
-        unique ``action_id``.
+        Conformed to :data:`statcli.schema.ACTIONS`, sorted by ``start``
+        (equal times keep the order of ``frames``), with unique ``action_id``.
 
     Raises
     ------
@@ -100,33 +99,26 @@ def finalize_actions(frames: list[pl.DataFrame], ctx: DeriveContext) -> pl.DataF
     if not frames:
         return ACTIONS.empty()
     raw = pl.concat([conform(f, ACTIONS, keep_extra=True).drop("kind") for f in frames], how="diagonal_relaxed")
-    kinds = _kinds()
-    pairs = raw.select("action", "scope").unique()
-    unknown = pairs.join(kinds, on=["action", "scope"], how="anti")
+    joined = raw.join(_kinds(), on=["action", "scope"], how="left")
+    unknown = joined.filter(pl.col("kind").is_null()).select("action", "scope").unique()
     if unknown.height:
-        pairs_txt = ", ".join(f"{a} ({s})" for a, s in unknown.sort("action", "scope").iter_rows())
-        raise ValueError(f"actions not in the catalog for their scope: {pairs_txt}")
-    # A dictionary lookup on (action, scope) instead of a join: the join would
-    # gather every column of millions of rows just to add two small ones.
-    key = pl.concat_str("action", pl.lit("\x1f"), "scope")
-    keys = kinds.select(key.alias("key"), "kind", "ss_c")
-    lookup = {c: dict(zip(keys["key"].to_list(), keys[c].to_list())) for c in ("kind", "ss_c")}
-    joined = raw.with_columns(**{c: key.replace_strict(m, return_dtype=pl.String) for c, m in lookup.items()})
+        pairs = ", ".join(f"{a} ({s})" for a, s in unknown.sort("action", "scope").iter_rows())
+        raise ValueError(f"actions not in the catalog for their scope: {pairs}")
     if ctx.mode == "cluster":
         joined = joined.filter((pl.col("ss_c") == "yes") | (pl.col("scope") == "campaign"))
     end = pl.when(pl.col("kind") == "momentary").then(pl.col("start")).otherwise(pl.col("end"))
-    # Time order; equal times keep the families' order (deterministic). Sorting on the
-    # string columns too would cost more than everything else here on millions of rows.
+    # Time order; equal start times keep the families' order (deterministic). More
+    # sort keys (end, the string columns) would cost more than all the rest here.
     out = (
-        joined.with_columns(end=end)
+        joined.sort("start", nulls_last=True, maintain_order=True)
+        .with_columns(end=end)
         .with_columns(
             duration=pl.col("end") - pl.col("start"),
             duration_s=pl.col("end").dt.epoch("s") - pl.col("start").dt.epoch("s"),
             start_known=pl.col("start_known").fill_null(True),
             weight=pl.col("weight").fill_null(1),
+            action_id=pl.int_range(pl.len(), dtype=pl.Int64),
         )
-        .sort(["start", "end"], nulls_last=True, maintain_order=True)
-        .with_columns(action_id=pl.int_range(pl.len(), dtype=pl.Int64))
     )
     return conform(out, ACTIONS)
 
