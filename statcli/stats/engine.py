@@ -337,7 +337,8 @@ def _one(st: StatType, types: StatTypeSet, a_items, s_items, win, *, time_profil
         grid = iv
         shared = False
     else:
-        iv = intervals(profile, win[0], win[1], tz)
+        at_end = items.filter((pl.col("e") == win[1]) | (pl.col("s") == win[1])).height > 0
+        iv = intervals(profile, win[0], win[1], tz, include_end=at_end)
         grid = objects.join(iv, how="cross")
         shared = profile.type != "Sliding"
     if profile.type == "Selection" and cat.historical:

@@ -162,13 +162,17 @@ def _growing_resets(spec: str, first: date, last: date, zone) -> list[int]:
                    for k in range(days + 1) for mnt in minutes})
 
 
-def intervals(profile: TimeProfile, data_start: int, data_end: int, tz: str | None = None) -> pl.DataFrame:
+def intervals(profile: TimeProfile, data_start: int, data_end: int, tz: str | None = None,
+              include_end: bool = False) -> pl.DataFrame:
     """The intervals of ``profile`` covering ``[data_start, data_end]`` (epoch seconds).
 
     Growing: consecutive reset periods that the data touches (TP-1). Sliding:
     windows ``[t - length, t)`` at every step boundary aligned to local
     midnight (TP-2). Selection and SinceLogin: one interval over the whole
     window (the engine narrows it, TP-3 / TP-4).
+
+    With ``include_end``, an interval that starts exactly at ``data_end`` is
+    kept (it holds the data's last instant, e.g. an action ending there).
 
     Returns
     -------
@@ -184,17 +188,19 @@ def intervals(profile: TimeProfile, data_start: int, data_end: int, tz: str | No
     [(36000, 37800, 37000, True)]
     """
     zone = _tz(tz)
-    data_end = max(data_end, data_start + 1)
+    if data_end <= data_start:
+        data_end, include_end = data_start + 1, False
     if profile.type == "Growing":
         first = datetime.fromtimestamp(data_start, zone).date() - timedelta(days=1)
         last = datetime.fromtimestamp(data_end, zone).date() + timedelta(days=1)
         resets = _growing_resets(profile.spec, first, last, zone)
-        bounds = [(a, b) for a, b in zip(resets, resets[1:]) if b > data_start and a < data_end]
+        bounds = [(a, b) for a, b in zip(resets, resets[1:])
+                  if b > data_start and (a < data_end or (include_end and a == data_end))]
     elif profile.type == "Sliding":
         length, step = (int(x) for x in profile.spec.split(":"))
         offset = int(datetime.fromtimestamp(data_start, zone).utcoffset().total_seconds())
         k0 = (data_start + offset) // step + 1
-        k1 = -(-(data_end + offset) // step)
+        k1 = -(-(data_end + offset) // step) + (1 if include_end and (data_end + offset) % step == 0 else 0)
         bounds = [(k * step - offset - length, k * step - offset) for k in range(k0, k1 + 1)]
     else:
         bounds = [(data_start, data_end)]
