@@ -164,3 +164,16 @@ def test_explain_status_subject(tmp_path):
     rows = explain(acts, "Total_Ready_Time", "a1001", t("10:00:00"), statuses=sts, data_end=t("10:30:00"))
     assert rows.select("status", "how", "seconds").rows() == [
         ("WaitForNextCall", "overlap", 307), ("WaitForNextCall", "overlap", 1), ("WaitForNextCall", "overlap", 941)]
+
+
+@pytest.mark.parametrize("profile", ["Hourly", "Hourly,Growing=00:00 + 1:00", "Growing=00:00+1:00"])
+def test_time_profile_by_name_line_or_spec(queue_parquet, tmp_path, profile):
+    """DESIGN §4: TYPE=SPEC, a Genesys [TimeProfiles] line Name,Type=SPEC, or a name from --stat-types."""
+    ini = tmp_path / "p.ini"
+    ini.write_text("[TimeProfiles]\nHourly,Growing = 00:00 + 1:00\n")
+    res = invoke("report", queue_parquet, "--stat-types", ini, "--stat-type", "Total_Calls_Entered",
+                 "--time-profile", profile, "--format", "csv")
+    assert res.exit_code == 0, res.output
+    df = pl.read_csv(io.StringIO(res.stdout))
+    assert df.select("interval_start", "interval_end", "value").rows() == [
+        ("2026-01-16T10:00:00.000000+0000", "2026-01-16T11:00:00.000000+0000", 2.0)]

@@ -89,6 +89,8 @@ def parse_profile_line(key: str, value: str) -> TimeProfile:
 
 def _check(prof: TimeProfile) -> None:
     bad = None
+    if prof.type == "Growing":  # "00:00 + 0:30" is written with spaces in some exports
+        object.__setattr__(prof, "spec", re.sub(r"\s*([+,])\s*", r"\1", prof.spec))
     if prof.type == "Growing":
         points = [_POINT.match(p.strip().split(" ")[0]) for p in prof.spec.split(",")] if prof.spec else [None]
         bad = not all(m and int(m.group(1)) < 24 and int(m.group(2)) < 60 and
