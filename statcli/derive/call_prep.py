@@ -23,7 +23,8 @@ from statcli.derive.release import release_tracking
 from statcli.derive.runs import seg_ffill
 from statcli.objects import MEDIATION_DN_TYPES
 
-KEYS = ["dn", "leg"]
+#: Integer codes of (DN, leg root ConnID): the sort and group key.
+CODES = ["_dn", "_leg"]
 #: Integer id of a (dn, leg), the group column of every window step (rows are sorted by it).
 GROUP = "_g"
 #: Columns of the prepared frame, besides the flags.
@@ -48,18 +49,18 @@ def regular_dn_mask(dn_types: dict[str, str]) -> pl.Expr:
 
 
 def _legs(calls: pl.DataFrame) -> pl.DataFrame:
-    """(dn, conn_id) → leg root, by pointer jumping over party-change links."""
-    first = calls.group_by("dn", "conn_id").agg(pl.col("_ord").min().alias("_first"))
-    edges = (calls.filter((pl.col("kind") == "party_changed") & pl.col("old_conn").is_not_null()
-                          & (pl.col("old_conn") != pl.col("conn_id")))
-             .join(first, on=["dn", "conn_id"])
+    """(``_dn``, ``_conn``) → ``_leg`` (ConnID codes), by pointer jumping over party-change links."""
+    first = calls.group_by("_dn", "_conn").agg(pl.col("_ord").min().alias("_first"))
+    edges = (calls.filter((pl.col("kind") == "party_changed") & pl.col("_old").is_not_null()
+                          & (pl.col("_old") != pl.col("_conn")))
+             .join(first, on=["_dn", "_conn"])
              .filter(pl.col("_ord") == pl.col("_first"))
-             .group_by("dn", "conn_id").agg(pl.col("old_conn").first()))
-    legs = first.select("dn", "conn_id", pl.col("conn_id").alias("leg"))
+             .group_by("_dn", "_conn").agg(pl.col("_old").first()))
+    legs = first.select("_dn", "_conn", pl.col("_conn").alias("_leg"))
     for _ in range(_MAX_CHAIN):
-        step = (legs.join(edges.rename({"conn_id": "leg", "old_conn": "_up"}), on=["dn", "leg"], how="left")
-                .with_columns(_moved=pl.col("_up").is_not_null() & (pl.col("_up") != pl.col("conn_id")))
-                .with_columns(leg=pl.when("_moved").then("_up").otherwise("leg")))
+        step = (legs.join(edges.rename({"_conn": "_leg", "_old": "_up"}), on=["_dn", "_leg"], how="left")
+                .with_columns(_moved=pl.col("_up").is_not_null() & (pl.col("_up") != pl.col("_conn")))
+                .with_columns(_leg=pl.when("_moved").then("_up").otherwise("_leg")))
         moved = step["_moved"].any()
         legs = step.drop("_up", "_moved")
         if not moved:
@@ -90,22 +91,23 @@ def _losses(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
     return pl.concat([by_dn, by_server]).collect()
 
 
-def _broadcast_rows(events: pl.DataFrame, calls: pl.DataFrame, legs: pl.DataFrame,
-                    ctx: DeriveContext) -> pl.DataFrame:
+def _broadcast_rows(events: pl.DataFrame, calls: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
     """``stuck`` and ``lost`` rows for every affected (dn, leg)."""
+    legs = calls.select("dn", "conn_id", "_dn", "_conn", "_leg").unique(["_dn", "_conn"])
     deleted = (events.lazy().filter((pl.col("event") == "EventCallDeleted") & pl.col("conn_id").is_not_null())
                .select("ts", "conn_id", "source", "line").collect())
     stuck = deleted.join(legs, on="conn_id").with_columns(kind=pl.lit("stuck"))
     # REG-10: the first monitoring loss after a leg starts ends what is running on it.
-    leg_start = (calls.group_by(KEYS).agg(pl.col("ts").min().alias("_start"), pl.col("conn_id").last())
+    leg_start = (calls.group_by(CODES).agg(pl.col("ts").min().alias("_start"), pl.col("dn").first(),
+                                           pl.col("conn_id").last(), pl.col("_conn").last())
                  .sort("_start"))
     lost = (leg_start.join_asof(_losses(events, ctx).sort("_loss"), left_on="_start", right_on="_loss",
                                 by="dn", strategy="forward", check_sortedness=False)
             .drop_nulls("_loss")
-            .select("_loss", *KEYS, "conn_id", "source", "line").rename({"_loss": "ts"})
+            .select("_loss", "dn", "conn_id", *CODES, "_conn", "source", "line").rename({"_loss": "ts"})
             .with_columns(kind=pl.lit("lost")))
-    return pl.concat([stuck.select("ts", *KEYS, "conn_id", "kind", "source", "line"),
-                      lost.select("ts", *KEYS, "conn_id", "kind", "source", "line")], how="vertical_relaxed")
+    cols = ["ts", "dn", "conn_id", *CODES, "_conn", "kind", "source", "line"]
+    return pl.concat([stuck.select(cols), lost.select(cols)], how="vertical_relaxed")
 
 
 def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
@@ -149,21 +151,25 @@ def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFram
                      kind=kinds)
              .with_columns(old_conn=pl.coalesce("previous_conn_id", "transfer_conn_id"))
              .collect())
-    rel = release_tracking(events).select(pl.col("this_dn").alias("dn"), "conn_id", "ts", "source", "line",
-                                           "released_by", "released_by_dn").unique(
-        ["dn", "conn_id", "ts", "source", "line"], keep="first")
-    calls = calls.join(rel, on=["dn", "conn_id", "ts", "source", "line"], how="left", nulls_equal=True)
-    legs = _legs(calls)
-    calls = calls.join(legs, on=["dn", "conn_id"], how="left").with_columns(_sub=pl.lit(0, pl.Int8))
-    extra = _broadcast_rows(events, calls, legs, ctx).with_columns(
-        _sub=pl.lit(1, pl.Int8), _ord=pl.lit(None, pl.UInt32))
+    # Strings become integer codes once: joins, the leg chase and the sort run on integers.
+    conns = pl.concat([calls["conn_id"], calls["old_conn"].drop_nulls()]).unique(maintain_order=True)
+    conn_enum, dn_enum = pl.Enum(conns), pl.Enum(calls["dn"].unique(maintain_order=True))
+    calls = calls.with_columns(_dn=pl.col("dn").cast(dn_enum).to_physical(),
+                               _conn=pl.col("conn_id").cast(conn_enum).to_physical(),
+                               _old=pl.col("old_conn").cast(conn_enum).to_physical())
+    rel = release_tracking(events).select(pl.col("event_index").cast(pl.UInt32).alias("_ord"),
+                                          "released_by", "released_by_dn")
+    calls = calls.join(rel, on="_ord", how="left")
+    calls = calls.join(_legs(calls), on=["_dn", "_conn"], how="left").with_columns(_sub=pl.lit(0, pl.Int8))
+    extra = _broadcast_rows(events, calls, ctx).with_columns(_sub=pl.lit(1, pl.Int8), _ord=pl.lit(None, pl.UInt32))
     rows = pl.concat([calls, extra], how="diagonal_relaxed")
     state_class = pl.col("call_state").replace_strict(R.RELEASE_STATES, default="other", return_dtype=pl.String)
     release_class = (pl.when(pl.col("kind") == "abandoned").then(pl.lit("abandoned"))
                      .when(pl.col("kind") == "released").then(state_class)
                      .otherwise(None))
-    new_group = (pl.col("dn") != pl.col("dn").shift(1)) | (pl.col("leg") != pl.col("leg").shift(1))
-    return (rows.sort(["dn", "leg", "ts", "_sub", "_ord"], nulls_last=True)
+    new_group = (pl.col("_dn") != pl.col("_dn").shift(1)) | (pl.col("_leg") != pl.col("_leg").shift(1))
+    return (rows.sort([*CODES, "ts", "_sub", "_ord"], nulls_last=True)
             .with_columns(rel=release_class, _pos=pl.int_range(pl.len(), dtype=pl.UInt32),
-                          _g=new_group.fill_null(True).cast(pl.UInt32).cum_sum())
+                          _g=new_group.fill_null(True).cast(pl.UInt32).cum_sum(),
+                          leg=pl.lit(conns).gather(pl.col("_leg")))
             .with_columns(ct=seg_ffill(pl.col("call_type"), GROUP), queue=seg_ffill(pl.col("this_queue"), GROUP)))

@@ -61,7 +61,7 @@ def release_tracking(events: pl.DataFrame) -> pl.DataFrame:
     -------
     polars.DataFrame
         One row per ``EventReleased`` / ``EventAbandoned`` with a DN and a
-        ConnID: ``this_dn``, ``conn_id``, ``ts``, ``line``, ``source``,
+        ConnID: ``event_index`` (its row position in ``events``), ``this_dn``, ``conn_id``, ``ts``, ``line``, ``source``,
         ``released_by`` (``local`` / ``remote`` / ``unknown`` / null) and
         ``released_by_dn`` (the raw ``CtrlParty`` of the matched call-based
         event, whenever one matched).
@@ -78,9 +78,9 @@ def release_tracking(events: pl.DataFrame) -> pl.DataFrame:
     >>> release_tracking(ev).select("released_by", "released_by_dn").row(0)
     ('local', '7001')
     """
-    rel = (events.lazy().filter(pl.col("event").is_in(RELEASE_EVENTS) & pl.col("this_dn").is_not_null()
+    rel = (events.lazy().with_row_index("event_index").filter(pl.col("event").is_in(RELEASE_EVENTS) & pl.col("this_dn").is_not_null()
                                 & pl.col("conn_id").is_not_null())
-           .select("ts", "this_dn", "conn_id", "source", "line", releasing_party_value())
+           .select("event_index", "ts", "this_dn", "conn_id", "source", "line", releasing_party_value())
            .with_row_index("_rid")
            .sort("ts").collect())
     party = _call_based(events, "EventCallPartyDeleted", ["conn_id", "this_dn"])
@@ -104,4 +104,4 @@ def release_tracking(events: pl.DataFrame) -> pl.DataFrame:
                 .otherwise(pl.lit("remote")))
     return (joined.with_columns(released_by=pl.coalesce("releasing_party", fallback), released_by_dn=ctrl)
             .sort("_rid")
-            .select("ts", "this_dn", "conn_id", "source", "line", "released_by", "released_by_dn"))
+            .select("event_index", "ts", "this_dn", "conn_id", "source", "line", "released_by", "released_by_dn"))
