@@ -88,3 +88,20 @@ def test_strict_fails_on_skipped_lines(tmp_path):
     assert ok.exit_code == 0 and "1 lines skipped" in ok.stderr
     res = run("parse", path, "--date", "2026-01-16", "--format", "csv", "--strict")
     assert res.exit_code == 2 and "--strict" in res.stderr
+
+
+def test_ocs_logs_are_detected_and_written_beside_the_events(tmp_path):
+    from conftest import SAMPLE_LOGS
+
+    out = tmp_path / "ev.parquet"
+    res = run("parse", str(SAMPLE_LOGS), "-o", str(out))
+    assert res.exit_code == 0, res.output
+    assert pl.read_parquet(out).height > 0
+    campaign = tmp_path / "ev.campaign_events.parquet"
+    assert pq.read_schema(campaign).metadata[b"statcli.schema"] == b"campaign_events"
+    assert {"group_started", "dial_completed"} <= set(pl.read_parquet(campaign)["kind"].to_list())
+    res = run("parse", str(SAMPLE_LOGS), "--format", "csv")
+    assert res.exit_code == 2 and "--kind" in res.stderr
+    # --kind tserver reads the OCS log as T-Server text: its client dumps become events
+    res = run("parse", str(next(SAMPLE_LOGS.glob("OCS*.log"))), "--kind", "tserver", "--format", "csv")
+    assert res.exit_code == 0 and "EventUserEvent" in res.stdout

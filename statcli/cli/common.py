@@ -17,6 +17,11 @@ date_option = click.option(
     "--date", "date", metavar="YYYY-MM-DD", default=None,
     help="Date for time-only logs with no header or dated line (e.g. an excerpt).")
 
+kind_option = click.option(
+    "--kind", "kind", type=click.Choice(["tserver", "ocs"]), default=None,
+    help="Read every log as this kind (default: T-Server / SIP Server or OCS, from each file's "
+         "header or content; standard input is T-Server text).")
+
 strict_option = click.option(
     "--strict", is_flag=True, default=False,
     help="Exit with code 2 when any input line had to be skipped.")

@@ -88,7 +88,45 @@ def print_summary(result: ParseResult, console: Console) -> None:
         console.print(table)
 
 
-def summary_line(result: ParseResult) -> str:
+def campaign_tables(ocs) -> list[Table]:
+    """Rich tables for an OCS parse: campaign events by kind and the OCS line accounting.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from statcli.read.ocs import OcsParse
+    >>> from statcli.schema import CAMPAIGN_EVENTS
+    >>> counts = pl.DataFrame({"disposition": ["recognised"], "line_class": ["trace"], "lines": [3]})
+    >>> r = OcsParse(CAMPAIGN_EVENTS.empty(), counts, pl.DataFrame(), "utc")
+    >>> [t.title for t in campaign_tables(r)]
+    ['OCS line accounting (3 lines)']
+    """
+    tables = []
+    ce = ocs.campaign_events
+    if ce.height:
+        kinds = Table(title=f"Campaign events ({ce.height:,}, {ce['ts'].min()} – {ce['ts'].max()} UTC)")
+        for col, just in (("kind", "left"), ("campaign", "left"), ("count", "right")):
+            kinds.add_column(col, justify=just)
+        by = ce.group_by("kind", "campaign").len().sort(["kind", "campaign"], nulls_last=True)
+        for kind, campaign, n in by.iter_rows():
+            kinds.add_row(kind, campaign or "-", f"{n:,}")
+        tables.append(kinds)
+    acct = Table(title=f"OCS line accounting ({ocs.total_lines:,} lines)")
+    for col, just in (("disposition", "left"), ("line class", "left"), ("lines", "right")):
+        acct.add_column(col, justify=just)
+    for disposition, cls, n in ocs.line_counts.sort(["disposition", "line_class"]).iter_rows():
+        acct.add_row(disposition, cls or "-", f"{n:,}")
+    tables.append(acct)
+    return tables
+
+
+def print_campaign_summary(ocs, console: Console) -> None:
+    """Print :func:`campaign_tables` to a console."""
+    for table in campaign_tables(ocs):
+        console.print(table)
+
+
+def summary_line(result: ParseResult | None, ocs=None) -> str:
     """A one-line summary for non-TTY use (stderr).
 
     Examples
@@ -98,5 +136,11 @@ def summary_line(result: ParseResult) -> str:
     >>> summary_line(ParseResult(events=EVENTS.empty(), lines={"std": 2}, skipped={}, total_lines=2))
     'statcli: 0 events from 2 lines (0 skipped)'
     """
-    return (f"statcli: {result.events.height:,} events from {result.total_lines:,} lines "
-            f"({result.skipped_lines:,} skipped)")
+    parts = []
+    if result is not None:
+        parts.append(f"{result.events.height:,} events from {result.total_lines:,} lines "
+                     f"({result.skipped_lines:,} skipped)")
+    if ocs is not None:
+        parts.append(f"{ocs.campaign_events.height:,} campaign events from {ocs.total_lines:,} OCS lines "
+                     f"({ocs.skipped.height:,} skipped)")
+    return "statcli: " + "; ".join(parts)
