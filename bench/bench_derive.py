@@ -218,7 +218,11 @@ def main(argv=None) -> int:
            "agent state": lambda: derive_agent_state(prepared, ctx)}
     try:
         from statcli.derive.calls import derive_calls
+        from statcli.derive.mediation import derive_mediation
+
         fam["calls"] = lambda: derive_calls(prepared, ctx)
+        before = pl.concat([derive_agent_state(prepared, ctx), derive_calls(prepared, ctx)], how="diagonal_relaxed")
+        fam["mediation"] = lambda: derive_mediation(prepared, ctx, before)
     except ImportError:
         pass
     for name, fn in fam.items():
