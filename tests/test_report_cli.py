@@ -177,3 +177,13 @@ def test_time_profile_by_name_line_or_spec(queue_parquet, tmp_path, profile):
     df = pl.read_csv(io.StringIO(res.stdout))
     assert df.select("interval_start", "interval_end", "value").rows() == [
         ("2026-01-16T10:00:00.000000+0000", "2026-01-16T11:00:00.000000+0000", 2.0)]
+
+
+def test_cluster_mode_drops_unavailable_mask_names(queue_parquet, tmp_path):
+    """SSC-2/SSC-4: CallAbandonedFromRinging does not exist in SS_c; removed with a warning, or the stat type rejected."""
+    res = invoke("report", queue_parquet, "--stat-type", "Abandon_Rate_Pct", "--mode", "cluster", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    assert "CallAbandonedFromRinging not available in cluster mode" in res.stderr
+    assert pl.read_csv(io.StringIO(res.stdout))["value"].to_list() == [100.0]
+    res = invoke("report", queue_parquet, "--stat-type", "Total_Calls_Abandoned_Ringing", "--mode", "cluster")
+    assert res.exit_code == 2 and "SSC-2" in res.stderr

@@ -12,7 +12,7 @@ import polars as pl
 
 from statcli.cli.common import date_option, input_paths, output_options, resolve_format, tz_option
 from statcli.errors import UserError
-from statcli.render.console import hms, is_tty, stderr_console, stdout_console
+from statcli.render.console import hms, is_tty, stdout_console
 
 EPILOG = """\b
 Examples:
@@ -134,6 +134,8 @@ def _parse_explain(spec: str, tz: str | None, data_day) -> tuple[str, datetime]:
               help="Objects configuration (TOML): DN types, places, groups.")
 @click.option("--explain", "explain_spec", default=None, metavar="OBJECT@INTERVAL",
               help="List the rows (with source file and line) behind one value of one --stat-type.")
+@click.option("--mode", type=click.Choice(["regular", "cluster", "ss_c"]), default="regular",
+              help="Stat Server mode: cluster (SS_c) derives and counts only actions available there (SSC-1/2).")
 @click.option("--until", default=None, metavar="TIME",
               help="End of the data (τ of the last interval): HH:MM[:SS] on the data's last day, or an "
                    "ISO date-time. Default: the latest instant in the data.")
@@ -141,7 +143,7 @@ def _parse_explain(spec: str, tz: str | None, data_day) -> tuple[str, datetime]:
 @date_option
 @output_options()
 def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, time_range2, filter_, object_types,
-           object_ids, objects_file, explain_spec, until, tz, date, fmt, output):
+           object_ids, objects_file, explain_spec, mode, until, tz, date, fmt, output):
     """Compute Stat Server statistics from logs, events or actions Parquet.
 
     One value per stat type x object x interval of the time profile. Durations
@@ -159,7 +161,7 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, t
         raise UserError(f"unknown object type {unknown[0]!r} (use {', '.join(OBJECT_TYPES)})")
     object_types = tuple(canon[o.lower()] for o in object_types)
     names = list(stat_type_names) or types.default_report
-    chosen = types.pick(names)
+    chosen = types.pick(names).for_mode(mode)
     objects = None
     if objects_file:
         from statcli.objects import load_objects
@@ -170,10 +172,9 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, t
     if filter_ and filter_ not in types.filters:
         from statcli.stats.filters import compile_filter
         compile_filter(filter_)
-    actions, log_zone = load_report_input(inputs, tz=tz, date=date, objects=objects)
+    actions, log_zone = load_report_input(inputs, tz=tz, date=date, objects=objects, mode=mode)
     zone = tz or log_zone  # TIME-5: local wall-clock intervals: --tz, else the logs' own offset
     fmt = resolve_format(fmt, output, "table" if is_tty() else "csv")
-    err = stderr_console()
     data_end = None
     if until:
         last = actions.select(pl.max_horizontal(pl.col("start").max(), pl.col("end").max())).item()
@@ -208,7 +209,7 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, t
                 from statcli.render.writers import write_table
                 write_table(stats, fmt, output, "statistics")
     for w in [*types.warnings, *(str(c.message) for c in caught)]:
-        err.print(f"statcli: warning: {w}", markup=False, highlight=False, style=None)
+        click.echo(f"statcli: warning: {w}", err=True)  # one line each, never wrapped
 
 
 def _zone_name(zone) -> str:

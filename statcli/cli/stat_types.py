@@ -6,7 +6,7 @@ import click
 import polars as pl
 
 from statcli.cli.common import output_options, resolve_format
-from statcli.render.console import is_tty, stderr_console, stdout_console
+from statcli.render.console import is_tty, stdout_console
 
 EPILOG = """\b
 Examples:
@@ -59,4 +59,4 @@ def stat_types(stat_types_file, fmt, output):
         from statcli.render.writers import write_table
         write_table(df, fmt, output, "stat_types")
     for w in types.warnings:
-        stderr_console().print(f"statcli: warning: {w}", markup=False)
+        click.echo(f"statcli: warning: {w}", err=True)

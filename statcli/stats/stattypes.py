@@ -8,7 +8,7 @@ options export that adds to and overrides them. Every problem is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from statcli.catalog.actions import action_catalog
@@ -112,6 +112,49 @@ class StatTypeSet(dict):
         self.default_report: list[str] = []
         self._where: dict[str, tuple[OptionsFile, Section]] = {}
 
+    def _copy(self, items) -> "StatTypeSet":
+        out = StatTypeSet(items)
+        out.time_profiles, out.time_ranges = self.time_profiles, self.time_ranges
+        out.filters, out.server_options, out.warnings = self.filters, self.server_options, self.warnings
+        out.default_report, out._where = self.default_report, self._where
+        return out
+
+    def for_mode(self, mode: str | None) -> "StatTypeSet":
+        """The stat types as Stat Server opens them in ``mode`` (SSC-2).
+
+        In ``cluster`` (alias ``ss_c``) mode, mask names of actions that do not
+        exist in restricted cluster mode are removed with a warning; a stat type
+        whose MainMask becomes empty is rejected.
+
+        Examples
+        --------
+        >>> st = load_stat_types().pick(["Total_Calls_Abandoned_Ringing"])
+        >>> st.for_mode("cluster")
+        Traceback (most recent call last):
+        ...
+        statcli.errors.UserError: [Total_Calls_Abandoned_Ringing] MainMask: no action of the mask exists in cluster mode (SSC-2)
+        """
+        if mode in (None, "regular"):
+            return self
+        if mode not in ("cluster", "ss_c"):
+            raise UserError(f"unknown mode {mode!r} (expected regular or cluster)")
+        cat = action_catalog()
+        avail = set(cat.filter(cat["ss_c"].is_in(["yes", "n/a"]))["action"].to_list())
+        out = {}
+        for name, st in self.items():
+            masks = {}
+            for attr, key in (("main_mask", "MainMask"), ("rel_mask", "RelMask")):
+                mask = getattr(st, attr)
+                gone = sorted(mask.names - avail)
+                if gone:
+                    self.warnings.append(f"[{name}] {key}: {', '.join(gone)} not available in cluster mode; "
+                                         "removed (SSC-2)")
+                masks[attr] = replace(mask, names=mask.names & avail)
+            if st.main_mask.names and not masks["main_mask"].names:
+                raise UserError(f"[{name}] MainMask: no action of the mask exists in cluster mode (SSC-2)")
+            out[name] = replace(st, **masks)
+        return self._copy(out)
+
     def pick(self, names) -> "StatTypeSet":
         """A subset by name (case-insensitive); an unknown name is a UserError.
 
@@ -122,16 +165,13 @@ class StatTypeSet(dict):
         ['Total_Calls_Entered']
         """
         lower = {k.lower(): k for k in self}
-        out = StatTypeSet()
-        out.time_profiles, out.time_ranges = self.time_profiles, self.time_ranges
-        out.filters, out.server_options, out.warnings = self.filters, self.server_options, self.warnings
-        out.default_report = self.default_report
+        out = {}
         for n in names:
             key = lower.get(n.lower())
             if key is None:
                 raise UserError(f"unknown stat type {n!r} (see `statcli stat-types`)")
             out[key] = self[key]
-        return out
+        return self._copy(out)
 
 
 def _split(value: str | None) -> list[str]:
