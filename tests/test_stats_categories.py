@@ -311,3 +311,20 @@ def test_group_status_aggregates_members(tmp_path):
     own = define(tmp_path, "TotalTime", "WaitForNextCall", subject="GroupStatus", objects="GroupAgents")
     out = compute_statistics(acts, own, statuses=sts, objects=objects, data_end=t("10:30:00"))
     assert out["value"].to_list() == [600]
+
+
+def test_validity_not_monitored(tmp_path):
+    """VAL-1: a DN of the object NotMonitored during the interval (at τ for current categories) → valid = false."""
+    rows = [("RegDN", "7001", "NotMonitored", "durable", "10:05:00", "10:06:00", {"dn": "7001"}),
+            ("RegDN", "7001", "CallInboundStarted", "momentary", "10:10:00", None, {"dn": "7001"}),
+            ("Agent", "a1", "CallInboundStarted", "momentary", "10:10:00", None, {"dn": "7001"}),
+            ("Agent", "a1", "CallInbound", "durable", "10:40:00", None, {"dn": "7001"}),
+            ("RegDN", "7001", "NotMonitored", "durable", "10:59:00", None, {"dn": "7001"})]
+    acts = actions(rows)
+    out = compute_statistics(acts, ["TotalNumberInboundCalls"], data_end=t("11:00:00"))
+    got = {(r["object_id"], r["interval_start"].strftime("%H:%M")): r["valid"] for r in out.iter_rows(named=True)}
+    assert got == {("7001", "10:00"): False, ("a1", "10:00"): False, ("7001", "10:30"): False,
+                   ("a1", "10:30"): False}
+    cur = define(tmp_path, "CurrentNumber", "CallInbound", objects="Agent")
+    out = compute_statistics(acts, cur, data_end=t("11:00:00"))
+    assert dict(zip(out["interval_start"].dt.strftime("%H:%M"), out["valid"])) == {"10:00": True, "10:30": False}

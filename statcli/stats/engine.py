@@ -199,6 +199,7 @@ def compute_statistics(
         if statuses is not None:
             s_items = _with_group_members(_items_from_statuses(statuses), objects)
     win = _window([a_items, s_items], _to_epoch(data_start), _to_epoch(data_end))
+    unmonitored = _unmonitored_spans(a_items)
     obj_types = set(object_types) if object_types else None
     obj_ids = set(object_ids) if object_ids else None
     results = []
@@ -208,7 +209,8 @@ def compute_statistics(
                           StatWarning, stacklevel=2)
             continue
         res = _one(st, types, a_items, s_items, win, time_profile=time_profile, time_range=time_range,
-                   time_range2=time_range2, filter=filter, obj_types=obj_types, obj_ids=obj_ids, tz=tz)
+                   time_range2=time_range2, filter=filter, obj_types=obj_types, obj_ids=obj_ids, tz=tz,
+                   unmonitored=unmonitored)
         if res is not None:
             results.append(res)
     if not results:
@@ -263,7 +265,41 @@ def _propagated(actions: pl.DataFrame, types: StatTypeSet, objects) -> pl.DataFr
 
 def _empty() -> pl.DataFrame:
     return conform(pl.DataFrame(), STATISTICS).with_columns(
-        state=pl.lit(None, pl.String), partial=pl.lit(None, pl.Boolean)).head(0)
+        state=pl.lit(None, pl.String), partial=pl.lit(None, pl.Boolean), valid=pl.lit(None, pl.Boolean)).head(0)
+
+
+_DN_OBJECTS = ["RegDN", "Queue", "RoutePoint"]
+
+
+def _unmonitored_spans(a_items: pl.DataFrame) -> pl.DataFrame | None:
+    """``NotMonitored`` periods of each DN, attached to every object the DN's actions reach (VAL-1)."""
+    nm = a_items.filter((pl.col("name") == "NotMonitored") & pl.col("object_type").is_in(_DN_OBJECTS)
+                        & (pl.col("kind") == "durable")).select(dn="object_id", s="s", e="e")
+    if nm.is_empty():
+        return None
+    links = pl.concat([
+        a_items.filter(pl.col("dn").is_not_null()).select(*KEY, "dn"),
+        a_items.filter(pl.col("object_type").is_in(_DN_OBJECTS)).select(*KEY, dn="object_id"),
+    ]).unique()
+    return nm.join(links, on="dn").select(*KEY, "s", "e", kind=pl.lit("durable")).unique()
+
+
+def _validity(table: pl.DataFrame, unmonitored: pl.DataFrame | None, iv: pl.DataFrame, shared: bool,
+              cat) -> pl.DataFrame:
+    """VAL-1: ``valid`` is false when a DN of the object was NotMonitored in the interval (at τ for
+    current categories); CurrentState is always valid."""
+    if unmonitored is None or cat.name == "CurrentState":
+        return table.with_columns(valid=pl.lit(True))
+    spans = unmonitored.join(table.select(KEY).unique(), on=KEY)
+    if spans.is_empty():
+        return table.with_columns(valid=pl.lit(True))
+    if cat.historical:
+        hit = ms._overlaps(spans, iv, shared).filter(pl.col("ov") > 0)
+    else:
+        hit = ms.current_frame(spans, iv, shared)
+    bad = hit.select(ms.GKEY).unique().with_columns(_bad=pl.lit(True))
+    return table.join(bad, on=ms.GKEY, how="left").with_columns(
+        valid=pl.col("_bad").is_null()).drop("_bad")
 
 
 def _derive_statuses(actions: pl.DataFrame, objects=None) -> pl.DataFrame | None:
@@ -324,7 +360,7 @@ def stat_type_items(st: StatType, types: StatTypeSet, a_items: pl.DataFrame, s_i
 
 
 def _one(st: StatType, types: StatTypeSet, a_items, s_items, win, *, time_profile, time_range, time_range2,
-         filter, obj_types, obj_ids, tz) -> pl.DataFrame | None:  # noqa: A002
+         filter, obj_types, obj_ids, tz, unmonitored=None) -> pl.DataFrame | None:  # noqa: A002
     cat = CATEGORIES[st.category]
     items, objects, _ = stat_type_items(st, types, a_items, s_items, filter=filter,
                                         obj_types=obj_types, obj_ids=obj_ids)
@@ -374,6 +410,7 @@ def _one(st: StatType, types: StatTypeSet, a_items, s_items, win, *, time_profil
     num = [c for c, t in table.schema.items() if c not in (*ms.GKEY, "t0", "t1", "tau", "partial") and t.is_numeric()]
     table = table.with_columns([pl.col(c).fill_null(0) for c in num]).with_columns(
         ELAPSED=pl.col("tau") - pl.col("t0"))
+    table = _validity(table, unmonitored, ivj, shared, cat)
     ctx = {"range_given": bool(time_range or st.time_range)}
     for col in _formula_columns(table):
         if col not in table.columns:
@@ -388,7 +425,7 @@ def _one(st: StatType, types: StatTypeSet, a_items, s_items, win, *, time_profil
         interval_end=pl.from_epoch("t1", "s").dt.replace_time_zone("UTC").dt.cast_time_unit("us"),
         value=cat.formula(ctx).cast(pl.Float64), unit=pl.lit(cat.unit),
         state=pl.col("STATE") if "STATE" in table.columns else pl.lit(None, pl.String),
-        partial="partial",
+        partial="partial", valid="valid",
     )
     if "state" in cat.needs and "STATE" in table.columns:
         out = out.with_columns(state=pl.col("state").replace("0", None))
