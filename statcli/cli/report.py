@@ -78,7 +78,8 @@ def render_tables(stats: pl.DataFrame, types, notes: list[str], zone=None) -> No
             table.add_column(_interval_label(start.astimezone(tzinfo), multi_day, partial), justify="right",
                              no_wrap=True)
         cells = {(r["object_type"], r["object_id"], r["interval_start"]):
-                 format_value(r["value"], r["unit"], r["state"]) for r in part.iter_rows(named=True)}
+                 format_value(r["value"], r["unit"], r["state"]) + ("" if r.get("valid", True) is not False else " !")
+                 for r in part.iter_rows(named=True)}
         for otype, oid in part.select("object_type", "object_id").unique().sort("object_type", "object_id").rows():
             label = oid if len(kinds) == 1 else f"{otype} {oid}"
             table.add_row(label, *[cells.get((otype, oid, s), "-") for s, _ in ivs.iter_rows()])
@@ -202,7 +203,8 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, t
                 notes = [f"intervals in {_zone_name(zone)}; time profile: {profile_note}; "
                          f"time range: {time_range or 'per stat type (Default 0-20)'}"
                          + (f"; filter: {filter_}" if filter_ else ""),
-                         "* = partial interval (data ends inside it). Origins: V Genesys verbatim, "
+                         "* = partial interval (data ends inside it); ! = invalid: a DN was not monitored "
+                         "(VAL-1). Origins: V Genesys verbatim, "
                          "P Genesys pattern, N Genesys name with reconstructed definition, R reconstructed."]
                 render_tables(stats, chosen, notes, zone)
             else:
