@@ -243,6 +243,7 @@ def test_example_b_current_at_102030(types):
               end="10:20:30")
     assert values(out, "7000") == {"Current_In_Queue": 1, "Current_Max_Wait_Time": 30,
                                    "ExpectedWaitTime": pytest.approx(900000)}
+    assert out.filter(stat_type="ExpectedWaitTime", interval_start=t("10:00:00"))["state"].to_list() == ["no service"]
 
 
 def test_example_b_service_factor_alone_c3_is_zero_denominator(types):

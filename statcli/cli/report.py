@@ -36,7 +36,7 @@ def format_value(value: float | None, unit: str, state: str | None = None) -> st
     >>> format_value(941.0, "seconds"), format_value(30.4178, "percent"), format_value(2.0, "count")
     ('0:15:41', '30.42%', '2')
     """
-    if unit == "state":
+    if unit == "state" or state == "no service":
         return state or "-"
     if value is None:
         return "-"

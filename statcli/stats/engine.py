@@ -424,7 +424,10 @@ def _one(st: StatType, types: StatTypeSet, a_items, s_items, win, *, time_profil
         interval_start=pl.from_epoch("t0", "s").dt.replace_time_zone("UTC").dt.cast_time_unit("us"),
         interval_end=pl.from_epoch("t1", "s").dt.replace_time_zone("UTC").dt.cast_time_unit("us"),
         value=cat.formula(ctx).cast(pl.Float64), unit=pl.lit(cat.unit),
-        state=pl.col("STATE") if "STATE" in table.columns else pl.lit(None, pl.String),
+        state=(pl.col("STATE") if "STATE" in table.columns else
+               # §7.2: the 0.0001 substitute makes EstimWaitTime explode without active agents
+               pl.when((pl.col("CN_AA") == 0) & (pl.col("CN_W") > pl.col("CN_AR"))).then(pl.lit("no service"))
+               if st.category == "EstimWaitTime" else pl.lit(None, pl.String)),
         partial="partial", valid="valid",
     )
     if "state" in cat.needs and "STATE" in table.columns:
