@@ -187,3 +187,9 @@ def test_cluster_mode_drops_unavailable_mask_names(queue_parquet, tmp_path):
     assert pl.read_csv(io.StringIO(res.stdout))["value"].to_list() == [100.0]
     res = invoke("report", queue_parquet, "--stat-type", "Total_Calls_Abandoned_Ringing", "--mode", "cluster")
     assert res.exit_code == 2 and "SSC-2" in res.stderr
+
+
+def test_stat_types_table_format():
+    res = invoke("stat-types", "--format", "table")
+    assert res.exit_code == 0, res.output
+    assert "Average_Calls_Per_Hour" in res.stdout and "AverageNumberPerRelativeHour" in res.stdout
