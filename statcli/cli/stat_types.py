@@ -50,7 +50,7 @@ def stat_types(stat_types_file, fmt, output):
         table = Table(title=f"{df.height} stat types", caption="Origin: V Genesys verbatim, P Genesys pattern, "
                       "N Genesys name with reconstructed definition, R reconstructed, user = your file")
         for c in ("name", "category", "subject", "main_mask", "rel_mask", "objects", "origin", "description"):
-            table.add_column(c, overflow="fold")
+            table.add_column(c, overflow="fold", no_wrap=c in ("name", "category"))
         for r in df.iter_rows(named=True):
             table.add_row(*[r[c] or "" for c in ("name", "category", "subject", "main_mask", "rel_mask",
                                                  "objects", "origin", "description")])
