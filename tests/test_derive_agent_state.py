@@ -215,7 +215,7 @@ def test_dn12_med8_user_event_on_regular_and_mediation_dns():
 
 def test_dn1_every_dn_monitored_from_its_servers_first_event():
     acts = derive_actions(events(ev(0, "EventRinging", "7002", conn_id="c1"), ev(5, "EventQueued", "7000")))
-    mon = rows_of(acts, "Monitored")
+    mon = rows_of(acts, "Monitored").sort("dn")
     assert mon.select("object_type", "dn", "start_known").rows() == [("Queue", "7000", False),
                                                                       ("RegDN", "7002", False)]
     assert {secs(s) for s in mon["start"]} == {0}

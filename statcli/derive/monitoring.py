@@ -40,8 +40,9 @@ def _dn_servers(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFrame:
             .rename({"this_dn": "dn"}))
     configured = pl.DataFrame({"dn": list(ctx.dn_types)}, schema={"dn": pl.String})
     all_dns = pl.concat([seen.select("dn"), configured]).unique()
-    return (all_dns.join(seen, on="dn", how="left")
-            .join(starts, on="server", how="left", nulls_equal=True)
+    # Sorted so that the rows built from it come out in the same order on every run.
+    return (all_dns.sort("dn").join(seen, on="dn", how="left", maintain_order="left")
+            .join(starts, on="server", how="left", nulls_equal=True, maintain_order="left")
             .with_columns(server_start=pl.col("server_start").fill_null(
                 pl.lit(ctx.data_start, dtype=events.schema["ts"]))))
 
@@ -57,7 +58,7 @@ def _monitoring_changes(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFram
     hits = events.select("ts", "ord", "event", "this_dn", "server", "source", "line").join(table, on="event")
     per_dn = hits.filter(~pl.col("all_dns") & pl.col("this_dn").is_not_null()).rename({"this_dn": "dn"})
     per_server = (hits.filter(pl.col("all_dns")).drop("this_dn")
-                  .join(dns.select("dn", "server"), on="server", nulls_equal=True))
+                  .join(dns.select("dn", "server"), on="server", nulls_equal=True, maintain_order="left_right"))
     cols = ["dn", "ts", "ord", "state", "end_cause", "source", "line"]
     first = dns.select(
         "dn", pl.col("server_start").alias("ts"), pl.lit(-1, dtype=pl.Int64).alias("ord"),
