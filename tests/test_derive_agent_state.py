@@ -298,3 +298,13 @@ def test_empty_events_give_an_empty_actions_table():
     acts = derive_actions(ACTIONS.empty().select([]).with_columns())
     validate(acts, ACTIONS)
     assert acts.height == 0
+
+
+def test_output_order_is_the_same_on_every_run():
+    # finalize sorts on start only: equal starts keep the families' order, which must be stable
+    many = events(*[ev(0, "EventRegistered", dn=f"70{i:02d}") for i in range(40)],
+                  *[login(1, this_dn=f"70{i:02d}", work_mode=2) for i in range(40)],
+                  {"t": 5, "event": "EventLinkDisconnected"}, {"t": 6, "event": "EventLinkConnected"})
+    first = derive_actions(many)
+    for _ in range(3):
+        assert derive_actions(many).equals(first)
