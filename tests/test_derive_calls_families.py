@@ -398,3 +398,15 @@ def test_reg_10_with_the_core_monitoring_losses():
     act = finalize_actions([derive_calls(ev, ctx)], ctx)
     assert names(act) == ["CallInbound", "CallInboundStarted"]
     assert (one(act, "CallInbound")["end"], one(act, "CallInbound")["end_reason"]) == (at(5), "monitoring_lost")
+
+
+def test_stuck_1_deleting_a_connid_the_leg_has_left_cleans_nothing():
+    """STUCK-1 after CALL-9: the consultation ConnID is deleted after the transfer; the call goes on."""
+    ev = events(_dn("EventRinging", 0, conn="c2", call_type=4), _dn("EventEstablished", 2, conn="c2", call_type=4),
+                _dn("EventPartyChanged", 10, conn="c1", previous_conn_id="c2", call_type=2),
+                dict(t=10.5, event="EventCallDeleted", conn_id="c2"),
+                _dn("EventReleased", 30, conn="c1", releasing_party="remote"))
+    act = derive(ev)
+    inbound = one(act, "CallInbound")
+    assert (inbound["end"], inbound["end_reason"]) == (at(30), "released")
+    assert "CallInboundCompleted" in names(act)

@@ -172,4 +172,10 @@ def prepare_call_events(events: pl.DataFrame, ctx: DeriveContext) -> pl.DataFram
             .with_columns(rel=release_class, _pos=pl.int_range(pl.len(), dtype=pl.UInt32),
                           _g=new_group.fill_null(True).cast(pl.UInt32).cum_sum(),
                           leg=pl.lit(conns).gather(pl.col("_leg")))
-            .with_columns(ct=seg_ffill(pl.col("call_type"), GROUP), queue=seg_ffill(pl.col("this_queue"), GROUP)))
+            .with_columns(ct=seg_ffill(pl.col("call_type"), GROUP), queue=seg_ffill(pl.col("this_queue"), GROUP),
+                          _cur=seg_ffill(pl.when(pl.col("_sub") == 0).then(pl.col("conn_id")), GROUP))
+            # STUCK-1 concerns the leg's current ConnID: deleting a ConnID the leg has left (the
+            # consultation ConnID after a transfer) cleans nothing up.
+            .filter((pl.col("kind") != "stuck") | (pl.col("conn_id") == pl.col("_cur")))
+            .drop("_cur")
+            .with_columns(_pos=pl.int_range(pl.len(), dtype=pl.UInt32)))
