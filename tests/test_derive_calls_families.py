@@ -410,3 +410,14 @@ def test_stuck_1_deleting_a_connid_the_leg_has_left_cleans_nothing():
     inbound = one(act, "CallInbound")
     assert (inbound["end"], inbound["end_reason"]) == (at(30), "released")
     assert "CallInboundCompleted" in names(act)
+
+
+def test_call_9_party_change_does_not_merge_a_call_still_going_on():
+    """CALL-9 legs: the old ConnID still has events on the DN later, so they are two calls."""
+    ev = events(_dn("EventEstablished", 0, conn="c1", call_type=2),
+                _dn("EventPartyChanged", 5, conn="c2", previous_conn_id="c1", call_type=1),
+                _dn("EventReleased", 8, conn="c1"), _dn("EventReleased", 9, conn="c2"))
+    act = derive(ev)
+    assert one(act, "CallInbound")["end"] == at(8)
+    assert one(act, "CallInternal")["end"] == at(9)
+    assert "CallPartyChanged" not in names(act)

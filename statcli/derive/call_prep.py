@@ -50,12 +50,19 @@ def regular_dn_mask(dn_types: dict[str, str]) -> pl.Expr:
 
 def _legs(calls: pl.DataFrame) -> pl.DataFrame:
     """(``_dn``, ``_conn``) → ``_leg`` (ConnID codes), by pointer jumping over party-change links."""
-    first = calls.group_by("_dn", "_conn").agg(pl.col("_ord").min().alias("_first"))
+    span = calls.group_by("_dn", "_conn").agg(pl.col("_ord").min().alias("_first"),
+                                              pl.col("_ord").max().alias("_last"))
+    # A link needs the change to be the DN's first event of the new ConnID and the old ConnID
+    # to have no later event on the DN (else they are two calls, not one leg).
+    old_last = span.select("_dn", pl.col("_conn").alias("_old"), pl.col("_last").alias("_old_last"))
     edges = (calls.filter((pl.col("kind") == "party_changed") & pl.col("_old").is_not_null()
                           & (pl.col("_old") != pl.col("_conn")))
-             .join(first, on=["_dn", "_conn"])
-             .filter(pl.col("_ord") == pl.col("_first"))
+             .join(span, on=["_dn", "_conn"])
+             .join(old_last, on=["_dn", "_old"], how="left")
+             .filter((pl.col("_ord") == pl.col("_first"))
+                     & (pl.col("_old_last").is_null() | (pl.col("_old_last") < pl.col("_ord"))))
              .group_by("_dn", "_conn").agg(pl.col("_old").first()))
+    first = span.drop("_last")
     legs = first.select("_dn", "_conn", pl.col("_conn").alias("_leg"))
     for _ in range(_MAX_CHAIN):
         step = (legs.join(edges.rename({"_conn": "_leg", "_old": "_up"}), on=["_dn", "_leg"], how="left")
