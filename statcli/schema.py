@@ -230,6 +230,9 @@ STATISTICS = _table(
         ("interval_end", UTC_US, True, "interval end"),
         ("value", pl.Float64, True, "the statistic's value"),
         ("unit", pl.String, True, "count, seconds, percent, ratio, state"),
+        ("state", pl.String, False, "CurrentState: the name of the state at the interval's end"),
+        ("partial", pl.Boolean, False, "the interval is not fully covered by the data (OBS-4)"),
+        ("valid", pl.Boolean, False, "false where the object was not monitored during the interval (VAL-1)"),
     ],
 )
 
