@@ -140,4 +140,4 @@ def test_foreign_parquet_is_a_user_error(tmp_path):
     p = tmp_path / "x.parquet"
     pl.DataFrame({"a": [1]}).write_parquet(p)
     res = CliRunner().invoke(main, ["report", str(p), "--stat-type", "Max_Wait_Time"])
-    assert res.exit_code == 2 and "report reads logs, events or actions" in res.stderr
+    assert res.exit_code == 2 and "this command reads logs or actions" in res.stderr

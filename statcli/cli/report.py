@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import click
 import polars as pl
 
-from statcli.cli.common import date_option, input_paths, output_options, resolve_format, tz_option
+from statcli.cli.common import date_option, input_paths, kind_option, output_options, resolve_format, tz_option
 from statcli.errors import UserError
 from statcli.render.console import hms, is_tty, stdout_console
 
@@ -142,9 +142,10 @@ def _parse_explain(spec: str, tz: str | None, data_day) -> tuple[str, datetime]:
                    "ISO date-time. Default: the latest instant in the data.")
 @tz_option
 @date_option
+@kind_option
 @output_options()
 def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, time_range2, filter_, object_types,
-           object_ids, objects_file, explain_spec, mode, until, tz, date, fmt, output):
+           object_ids, objects_file, explain_spec, mode, until, tz, date, kind, fmt, output):
     """Compute Stat Server statistics from logs, events or actions Parquet.
 
     One value per stat type x object x interval of the time profile. Durations
@@ -173,7 +174,7 @@ def report(inputs, stat_type_names, stat_types_file, time_profile, time_range, t
     if filter_ and filter_ not in types.filters:
         from statcli.stats.filters import compile_filter
         compile_filter(filter_)
-    actions, log_zone = load_report_input(inputs, tz=tz, date=date, objects=objects, mode=mode)
+    actions, log_zone = load_report_input(inputs, tz=tz, date=date, objects=objects, mode=mode, kind=kind)
     zone = tz or log_zone  # TIME-5: local wall-clock intervals: --tz, else the logs' own offset
     fmt = resolve_format(fmt, output, "table" if is_tty() else "csv")
     data_end = None

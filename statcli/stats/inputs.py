@@ -1,42 +1,17 @@
 """Turn ``statcli report`` inputs (logs, events or actions Parquet) into an actions table.
 
-A Parquet file says what it holds in its ``statcli.schema`` metadata key
-(written by :func:`statcli.render.writers.write_parquet`). Anything else is
-log text for the T-Server parser. Each stage is imported only when needed, so
-``statcli report actions.parquet`` never loads the parser.
+Inputs are read by :func:`statcli.read.inputs.load_inputs` (T-Server and OCS
+logs, statcli Parquet by its ``statcli.schema`` metadata); events and campaign
+events are derived into actions here. The derivation is imported only when
+needed, so ``statcli report actions.parquet`` never loads it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
-import pyarrow.parquet as pq
 
 from statcli.errors import UserError
 from statcli.schema import ACTIONS, conform
-
-
-def parquet_kind(path: str | Path) -> str | None:
-    """The ``statcli.schema`` of a Parquet file, ``"parquet"`` for a foreign one, None for non-Parquet.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib, polars as pl
-    >>> from statcli.render.writers import write_parquet
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.parquet"
-    >>> _ = write_parquet(pl.DataFrame({"a": [1]}), p, "actions")
-    >>> parquet_kind(p), parquet_kind(__file__)
-    ('actions', None)
-    """
-    p = Path(path)
-    if not p.is_file():
-        return None
-    with open(p, "rb") as fh:
-        if fh.read(4) != b"PAR1":
-            return None
-    meta = pq.read_schema(p).metadata or {}
-    return meta.get(b"statcli.schema", b"parquet").decode()
 
 
 def log_timezone(events: pl.DataFrame):
@@ -66,7 +41,7 @@ def log_timezone(events: pl.DataFrame):
 
 
 def load_actions(inputs, *, tz: str | None = None, date: str | None = None, objects=None,
-                 mode: str = "regular") -> pl.DataFrame:
+                 mode: str = "regular", kind: str | None = None) -> pl.DataFrame:
     """Actions only; see :func:`load_report_input`.
 
     Examples
@@ -79,20 +54,23 @@ def load_actions(inputs, *, tz: str | None = None, date: str | None = None, obje
     >>> load_actions([p]).width == len(ACTIONS)
     True
     """
-    return load_report_input(inputs, tz=tz, date=date, objects=objects, mode=mode)[0]
+    return load_report_input(inputs, tz=tz, date=date, objects=objects, mode=mode, kind=kind)[0]
 
 
 def load_report_input(inputs, *, tz: str | None = None, date: str | None = None, objects=None,
-                      mode: str = "regular"):
+                      mode: str = "regular", kind: str | None = None):
     """Actions from a mix of logs, events Parquet and actions Parquet.
 
     Parameters
     ----------
     inputs : iterable of str or Path
-        Log files/folders/globs (parsed with ``read_tserver_log``), events
+        T-Server and OCS logs (files, folders, globs; read by
+        :func:`statcli.read.inputs.load_inputs`), events / campaign_events
         Parquet (derived with ``derive_actions``) or actions Parquet.
     tz, date : str, optional
-        Passed to the log parser.
+        Passed to the log readers.
+    kind : {"tserver", "ocs"}, optional
+        Force the kind of every log file.
     objects : statcli.objects.Objects, optional
         Passed to the derivation.
 
@@ -107,37 +85,17 @@ def load_report_input(inputs, *, tz: str | None = None, date: str | None = None,
     UserError
         A Parquet file that is not an events/actions table.
     """
-    groups: dict[str, list[str]] = {"actions": [], "events": [], "campaign_events": [], "logs": []}
-    for item in inputs:
-        kind = parquet_kind(item)
-        if kind is None:
-            groups["logs"].append(str(item))
-        elif kind in groups:
-            groups[kind].append(str(item))
-        else:
-            raise UserError(f"{item}: a Parquet file of kind {kind!r}; report reads logs, events or actions")
-    frames = [conform(pl.read_parquet(p), ACTIONS) for p in groups["actions"]]
+    from statcli.read.inputs import load_inputs
+
+    loaded = load_inputs(inputs, tz=tz, date=date, kind=kind, accept=("actions", "events", "campaign_events"))
+    frames = [conform(loaded.tables["actions"], ACTIONS)] if "actions" in loaded.tables else []
     zone = None
-    events = [pl.read_parquet(p) for p in groups["events"]]
-    if groups["logs"]:
-        try:
-            from statcli.read.tserver import read_tserver_log
-        except ImportError:
-            raise UserError("reading log text needs the T-Server parser, which this build lacks; "
-                            "give events or actions Parquet") from None
-        events.append(read_tserver_log(groups["logs"], tz=tz, date=date))
-    if events or groups["campaign_events"]:
+    if loaded.events.height or loaded.campaign_events is not None:
         from statcli.derive import derive_actions
 
-        camp = pl.concat([pl.read_parquet(p) for p in groups["campaign_events"]], how="diagonal_relaxed") \
-            if groups["campaign_events"] else None
-        ev = pl.concat(events, how="diagonal_relaxed") if events else None
-        zone = log_timezone(ev) if ev is not None else None
-        if ev is None:
-            from statcli.schema import EVENTS
-            ev = EVENTS.empty()
-        frames.append(conform(derive_actions(ev, objects=objects, mode=mode, campaign_events=camp, propagate=True),
-                              ACTIONS))
+        zone = log_timezone(loaded.events) if loaded.events.height else None
+        frames.append(conform(derive_actions(loaded.events, objects=objects, mode=mode,
+                                             campaign_events=loaded.campaign_events, propagate=True), ACTIONS))
     if not frames:
         raise UserError("no input")
     return (pl.concat(frames, how="vertical_relaxed") if len(frames) > 1 else frames[0]), zone
