@@ -117,13 +117,13 @@ def test_unknown_mode_is_a_usage_error(events_parquet):
 def test_actions_parquet_as_input_is_a_user_error(tmp_path):
     path = tmp_path / "a.parquet"
     write_parquet(ACTIONS.empty(), path, "actions")
-    assert_clean_error(invoke(path), "already holds actions")
+    assert_clean_error(invoke(path), "is a actions table")
 
 
 def test_foreign_parquet_is_a_user_error(tmp_path):
     path = tmp_path / "x.parquet"
     write_parquet(pl.DataFrame({"a": [1]}), path, "statistics")
-    assert_clean_error(invoke(path), "kind 'statistics'")
+    assert_clean_error(invoke(path), "is a statistics table")
 
 
 def test_missing_input_is_a_user_error(tmp_path):

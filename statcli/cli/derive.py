@@ -1,7 +1,9 @@
 """``statcli derive-actions``: logs or events Parquet → the actions table.
 
-A thin layer over :func:`statcli.derive.derive_actions`: it reads the inputs,
-derives, writes the table and, on a terminal, summarises what it found.
+A thin layer over :func:`statcli.derive.derive_actions`: it reads the inputs
+with the shared loader (:func:`statcli.read.inputs.load_inputs`: T-Server and
+OCS logs, events / campaign_events Parquet), derives, writes the table and, on
+a terminal, summarises what it found.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import click
 import polars as pl
 
 from statcli.cli.common import date_option, input_paths, output_options, resolve_format, strict_option, tz_option
-from statcli.errors import StrictError, UserError
+from statcli.errors import UserError
 from statcli.render.console import is_tty, stderr_console, stdout_console
 
 EPILOG = """\b
@@ -23,56 +25,6 @@ Examples:
 """
 
 MODES = ("regular", "cluster", "ss_c")
-
-
-def load_inputs(inputs, *, tz: str | None = None, date: str | None = None, strict: bool = False
-                ) -> tuple[pl.DataFrame, pl.DataFrame | None, dict[str, int]]:
-    """Events (and OCS campaign events) from logs and Parquet files.
-
-    Parquet files are recognised by their magic bytes and their ``statcli.schema``
-    metadata; anything else is log text for the T-Server parser.
-
-    Returns
-    -------
-    events, campaign_events, skipped
-        ``skipped`` maps skip reason → number of log lines the parser skipped.
-
-    Raises
-    ------
-    UserError
-        An actions or foreign Parquet file, or unreadable logs; with
-        ``strict``, any skipped log line (:class:`StrictError`).
-    """
-    from statcli.stats.inputs import parquet_kind
-
-    events, campaign, logs = [], [], []
-    for item in inputs:
-        kind = parquet_kind(item)
-        if kind is None:
-            logs.append(str(item))
-        elif kind == "events":
-            events.append(pl.read_parquet(item))
-        elif kind == "campaign_events":
-            campaign.append(pl.read_parquet(item))
-        elif kind == "actions":
-            raise UserError(f"{item} already holds actions; give logs or an events Parquet")
-        else:
-            raise UserError(f"{item}: a Parquet file of kind {kind!r}; derive-actions reads logs or events Parquet")
-    skipped: dict[str, int] = {}
-    if logs:
-        from statcli.read.tserver import parse_tserver_log
-
-        result = parse_tserver_log(logs, tz=tz, date=date)
-        events.append(result.events)
-        skipped = dict(result.skipped)
-        if strict and result.skipped_lines:
-            raise StrictError(f"{result.skipped_lines} input line(s) skipped "
-                              f"({', '.join(f'{k}: {v}' for k, v in skipped.items())})")
-    from statcli.schema import EVENTS
-
-    ev = pl.concat(events, how="diagonal_relaxed") if events else EVENTS.empty()
-    camp = pl.concat(campaign, how="diagonal_relaxed") if campaign else None
-    return ev, camp, skipped
 
 
 def render_summary(actions: pl.DataFrame, quality: dict[str, int], mode: str, console=None) -> None:
@@ -110,7 +62,7 @@ def render_summary(actions: pl.DataFrame, quality: dict[str, int], mode: str, co
 @strict_option
 @output_options()
 def derive_actions_cmd(inputs, objects_file, mode, tz, date, strict, fmt, output):
-    """Derive Stat Server actions from T-Server / SIP Server logs or an events Parquet.
+    """Derive Stat Server actions from T-Server / SIP Server (and OCS) logs or events Parquet.
 
     One row per action occurrence (Monitored, LoggedIn, CallRinging, CallWait,
     ...) with start, end and duration in whole seconds; durable actions still
@@ -129,8 +81,11 @@ def derive_actions_cmd(inputs, objects_file, mode, tz, date, strict, fmt, output
         from statcli.objects import load_objects
 
         objects = load_objects(objects_file)
-    events, campaign, skipped = load_inputs(inputs, tz=tz, date=date, strict=strict)
-    actions = derive_actions(events, objects=objects, mode=mode, campaign_events=campaign)
+    from statcli.read.inputs import load_inputs
+
+    loaded = load_inputs(inputs, tz=tz, date=date, strict=strict, accept=("events", "campaign_events"))
+    events, skipped = loaded.events, loaded.skipped
+    actions = derive_actions(events, objects=objects, mode=mode, campaign_events=loaded.campaign_events)
     err = stderr_console()
     if skipped:
         total = sum(skipped.values())

@@ -194,29 +194,28 @@ def state_runs(changes: pl.DataFrame, carry: tuple[str, ...] = ()) -> pl.DataFra
     >>> state_runs(ch).select("action", "end_reason").rows()
     [('NotReadyForNextCall', 'ready'), ('WaitForNextCall', 'logout')]
     """
-    # Numeric sort keys only: the window functions below group by DN themselves,
-    # and sorting millions of rows on the DN string would cost more than the rest.
-    sort_cols = ["ts", "ord"] + (["sub"] if "sub" in changes.columns else [])
-    keep = ["dn", "ts", "ord", "state", "weak", "start_known", "end_cause", *carry]
+    has_sub = "sub" in changes.columns
+    keep = ["dn", "ts", "ord", "state", "weak", "start_known", "end_cause", *carry] + (["sub"] if has_sub else [])
+    ends = [c for c in ("source", "line") if c in carry]
+    # One integer id per DN (sorted names, so the output order is the same on every
+    # run) lets one numeric sort put each DN's changes together in time order;
+    # neighbours are then plain shifts, checked for a DN boundary.
+    ids = changes.select("dn").unique().sort("dn").with_row_index("_g")
+    rows = changes.select(keep).join(ids, on="dn").sort(["_g", "ts", "ord"] + (["sub"] if has_sub else []))
     strong = pl.when(~pl.col("weak")).then(pl.col("state"))
-    prev_state = pl.col("state").shift(1).over("dn")
-    runs = (
-        changes.lazy()
-        .select(*keep, *(["sub"] if "sub" in changes.columns else []))
-        .sort(sort_cols)
-        # A weak row applies only where the last strong row left nothing going on.
-        .with_columns(_strong=strong.forward_fill().over("dn"))
-        .filter(~pl.col("weak") | pl.col("_strong").is_null() | (pl.col("_strong") == CLOSED))
-        .filter((pl.col("state") != prev_state).fill_null(True))
-        .with_columns(
-            end=pl.col("ts").shift(-1).over("dn"),
-            end_reason=pl.col("end_cause").shift(-1).over("dn"),
-            end_ord=pl.col("ord").shift(-1).over("dn"),
-            **{f"end_{c}": pl.col(c).shift(-1).over("dn") for c in ("source", "line") if c in carry},
-        )
-        .filter(pl.col("state") != CLOSED)
-        .select("dn", pl.col("state").alias("action"), pl.col("ts").alias("start"), "end", "end_reason",
-                "start_known", pl.col("ord").alias("start_ord"), "end_ord", *carry,
-                *[f"end_{c}" for c in ("source", "line") if c in carry])
-    )
-    return runs.collect()
+    # A weak row applies only where the last strong row left nothing going on.
+    rows = rows.with_columns(_strong=strong.forward_fill().over("_g"))
+    rows = rows.filter(~pl.col("weak") | pl.col("_strong").is_null() | (pl.col("_strong") == CLOSED))
+    first = (pl.col("_g") != pl.col("_g").shift(1)).fill_null(True)
+    rows = rows.filter(first | (pl.col("state") != pl.col("state").shift(1)).fill_null(True))
+    last = (pl.col("_g") != pl.col("_g").shift(-1)).fill_null(True)
+
+    def following(col: str) -> pl.Expr:
+        return pl.when(last).then(None).otherwise(pl.col(col).shift(-1))
+
+    rows = rows.with_columns(end=following("ts"), end_reason=following("end_cause"), end_ord=following("ord"),
+                             **{f"end_{c}": following(c) for c in ends})
+    return (rows.filter(pl.col("state") != CLOSED)
+            .select("dn", pl.col("state").alias("action"), pl.col("ts").alias("start"), "end", "end_reason",
+                    "start_known", pl.col("ord").alias("start_ord"), "end_ord", *carry,
+                    *[f"end_{c}" for c in ends]))
