@@ -308,3 +308,42 @@ def test_output_order_is_the_same_on_every_run():
     first = derive_actions(many)
     for _ in range(3):
         assert derive_actions(many).equals(first)
+
+
+EXAMPLE_A_LOG = """\
+@08:00:00.0000 [0] 8.1.101.25 distribute_event: message EventRegistered
+\tAttributeThisDN\t'7001'
+@10:00:00.0000 [0] 8.1.101.25 distribute_event: message EventAgentLogin
+\tAttributeThisDN\t'7001'
+\tAttributeAgentID\t'a1001'
+\tAttributeThisQueue\t'7000'
+\tAttributeAgentWorkMode\t0
+@10:00:05.0000 [0] 8.1.101.25 distribute_event: message EventAgentReady
+\tAttributeThisDN\t'7001'
+\tAttributeAgentID\t'a1001'
+@10:05:18.7000 [0] 8.1.101.25 distribute_event: message EventEstablished
+\tAttributeThisDN\t'7001'
+\tAttributeConnID\t00000000000000c1
+\tAttributeCallType\t2
+@10:12:18.9000 [0] 8.1.101.25 distribute_event: message EventReleased
+\tAttributeThisDN\t'7001'
+\tAttributeConnID\t00000000000000c1
+@10:12:19.0000 [0] 8.1.101.25 distribute_event: message EventAgentNotReady
+\tAttributeThisDN\t'7001'
+\tAttributeAgentWorkMode\t3
+@10:14:19.0000 [0] 8.1.101.25 distribute_event: message EventAgentReady
+\tAttributeThisDN\t'7001'
+"""
+
+
+def test_example_a_from_log_text_dn6_dn9_dn11_acw1(tmp_path):
+    from statcli.read.tserver import read_tserver_log
+
+    log = tmp_path / "TServer.log"
+    log.write_text(EXAMPLE_A_LOG)
+    acts = derive_actions(read_tserver_log(log, date="2026-01-01", tz="UTC"))
+    got = rows_of(acts, "LoggedOut", "LoggedIn", "NotReadyForNextCall", "WaitForNextCall", "AfterCallWork", dn="7001")
+    assert got.select("action", "duration_s", "conn_id", "line").rows() == [
+        ("LoggedOut", 7200, None, 1), ("LoggedIn", None, None, 3), ("NotReadyForNextCall", 5, None, 3),
+        ("WaitForNextCall", 734, None, 8), ("AfterCallWork", 120, "00000000000000c1", 18),
+        ("WaitForNextCall", None, None, 21)]
