@@ -36,7 +36,11 @@ def render_summary(actions: pl.DataFrame, quality: dict[str, int], mode: str, co
           .agg(rows=pl.len(), open=(pl.col("end").is_null() & (pl.col("kind") == "durable")).sum(),
                objects=pl.col("object_id").n_unique())
           .sort(["rows", "action"], descending=[True, False]))
-    table = Table(title=f"{actions.height} actions ({mode} mode)")
+    window = ""
+    if actions.height and actions["start"].min() is not None:
+        last = actions.select(pl.max_horizontal(pl.col("start").max(), pl.col("end").max())).item()
+        window = f"{actions['start'].min():%Y-%m-%d %H:%M:%S} – {last:%Y-%m-%d %H:%M:%S} UTC"
+    table = Table(title=f"{actions.height} actions ({mode} mode)", caption=window or None)
     for col, just in (("action", "left"), ("kind", "left"), ("rows", "right"), ("open", "right"),
                       ("objects", "right")):
         table.add_column(col, justify=just)
