@@ -60,6 +60,14 @@ def test_reg2_registered_without_extensions_uses_the_dn_status_address_info():
     assert spans(acts, "LoggedIn", *WORK) == [("LoggedIn", 0.1, None, None), ("WaitForNextCall", 0.1, None, None)]
 
 
+def test_reg2_the_answered_registration_itself_starts_nothing():
+    # no LoggedOut between EventRegistered and the EventAddressInfo that answers it
+    acts = derive_actions(events(reg(0), dn_status(0.1, AgentID="a1", AgentStatus=2)))
+    assert rows_of(acts, "LoggedOut").height == 0
+    acts = derive_actions(events(reg(0), dn_status(0.1)))
+    assert spans(acts, "LoggedOut") == [("LoggedOut", 0.1, None, None)]
+
+
 def test_reg2_calls_query_address_info_is_not_a_dn_status_snapshot():
     acts = derive_actions(events(ev(0, "EventAddressInfo", address_info_type=9,
                                     extensions=kv(AgentID="a1", AgentStatus=2))))

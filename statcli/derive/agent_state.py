@@ -79,7 +79,8 @@ def _login_changes(ev: pl.DataFrame, snaps: pl.DataFrame, loss: pl.DataFrame) ->
     evidence = ev.filter(pl.col("event").is_in(["EventAgentReady", "EventAgentNotReady", "EventAgentAfterCallWork"])
                          & pl.col("agent_id").is_not_null()).select(
         *ev_cols, queue=_lit(None), kind=_lit("evidence"))
-    snap = snaps.select(
+    # A registration answered by a DN-status EventAddressInfo says nothing itself (REG-2).
+    snap = snaps.filter(~pl.col("answered")).select(
         "dn", "ts", "ord", "source", "line", "agent_id", "event", queue=_lit(None),
         kind=pl.when(pl.col("agent_id").is_not_null()).then(_lit("snap_in"))   # REG-3, REG-3a
         .when(pl.col("agent_info")).then(_lit("snap_out"))                     # REG-9d

@@ -15,6 +15,8 @@ actions and belong to the calls family.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import polars as pl
 
 #: Snapshot AgentStatus → work-state action (REG-4 to REG-7, REG-9a); other
@@ -27,6 +29,8 @@ AGENT_STATUS_STATES: dict[int, str] = {
 }
 #: AddressInfoType of the DN-status snapshot (REG-2).
 ADDRESS_INFO_DN_STATUS = 17
+#: How soon the EventAddressInfo answering a registration without Extensions must follow (REG-2).
+ANSWER_WINDOW = timedelta(seconds=10)
 
 
 def _ext(key: str) -> pl.Expr:
@@ -50,8 +54,10 @@ def snapshots(events: pl.DataFrame) -> pl.DataFrame:
         One row per ``EventRegistered`` or DN-status ``EventAddressInfo`` with
         ``dn, ts, ord, source, line, event, snapshot`` (bool: carries state,
         REG-2), ``agent_id`` (AttributeAgentID or Extensions AgentID),
-        ``agent_status`` (Int8, seed 001 codes) and ``agent_info`` (bool: the
-        snapshot reports agent data at all).
+        ``agent_status`` (Int8, seed 001 codes), ``agent_info`` (bool: the
+        snapshot reports agent data at all) and ``answered`` (bool: a
+        registration without Extensions followed within :data:`ANSWER_WINDOW`
+        by the DN-status ``EventAddressInfo`` that answers it, REG-2).
 
     Examples
     --------
@@ -84,6 +90,13 @@ def snapshots(events: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(agent_info=pl.col("snapshot") & (pl.col("agent_status").is_not_null()
                                                        | pl.col("agent_id").is_not_null()))
+        .sort("ord")
+        # REG-2: a registration without Extensions is answered by the DN-status
+        # EventAddressInfo that follows it; that one is the snapshot.
+        .with_columns(answered=~pl.col("snapshot")
+                      & (pl.col("event").shift(-1).over("dn") == "EventAddressInfo")
+                      & (pl.col("ts").shift(-1).over("dn") - pl.col("ts") <= ANSWER_WINDOW))
+        .with_columns(pl.col("answered").fill_null(False))
         .collect()
     )
 
