@@ -296,3 +296,16 @@ def test_truncated_last_block_latin1_and_a_long_line(tmp_path):
     assert len(row["this_dn"]) == 1_000_000
     assert row["conn_id"] == "0077028a"  # the truncated last block is flushed as it is
     assert r.warnings == {"non-UTF-8 lines (decoded as Latin-1)": 1}
+
+
+def test_chunked_reading_gives_the_same_events(monkeypatch):
+    """Large segments are read in chunks of lines; a block cut by a chunk boundary is rejoined."""
+    from conftest import SAMPLE_LOGS
+    from statcli.read import tserver
+
+    logs = sorted(str(p) for p in SAMPLE_LOGS.glob("SIP_P*"))
+    whole = tserver.parse_tserver_log(logs)
+    monkeypatch.setattr(tserver, "CHUNK_LINES", 97)
+    chunked = tserver.parse_tserver_log(logs)
+    assert chunked.events.equals(whole.events)
+    assert chunked.lines == whole.lines and chunked.skipped == whole.skipped == {}

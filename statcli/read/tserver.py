@@ -37,6 +37,8 @@ from statcli.schema import EVENTS, conform
 
 Sources = str | os.PathLike | Iterable[str | os.PathLike]
 EXAMPLES_PER_REASON = 5
+#: Lines processed at once (≈ 20 MB of log text): bounds memory on large segments.
+CHUNK_LINES = 500_000
 _STARTS = [k for k, (start, _) in LINE_KINDS.items() if start]
 _EVENT_STARTS = ("ev_hdr", "client_ev_hdr")
 
@@ -298,13 +300,20 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
             state.weak = not header.local_time and not stamp_time
         elif state.anchor is None and header.local_time:
             state.anchor = Anchor.from_datetime(header.local_time)
-        if carry is not None:
-            lines = pl.concat([carry, lines])
-        carry = None
-        if lines.height:
-            events, carry = _process(lines, state, acct, crlf, keep_tail=i < len(stream.segments) - 1)
-            if events.height:
-                pieces.append(events)
+        last_segment = i == len(stream.segments) - 1
+        # Work in chunks of lines so that memory stays bounded on large segments; each
+        # chunk hands its unfinished last record to the next, like segments do.
+        starts = range(0, max(lines.height, 1), CHUNK_LINES)
+        for j, offset in enumerate(starts):
+            chunk = lines.slice(offset, CHUNK_LINES)
+            if carry is not None:
+                chunk = pl.concat([carry, chunk])
+            carry = None
+            if chunk.height:
+                keep_tail = not (last_segment and j == len(starts) - 1)
+                events, carry = _process(chunk, state, acct, crlf, keep_tail=keep_tail)
+                if events.height:
+                    pieces.append(events)
         advance(nbytes)
     events = pl.concat(pieces, how="diagonal_relaxed") if pieces else pl.DataFrame()
     return events.with_columns(server=pl.lit(info.get("server"))) if events.height else events, info
