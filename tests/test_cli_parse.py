@@ -50,7 +50,7 @@ def test_csv_and_json_to_stdout(tmp_path):
     assert res.exit_code == 0
     header, row = res.stdout.splitlines()[:2]
     assert header.startswith("ts,log_time,source_ts,source,line")
-    assert "EventRinging" in row and '""key"": ""Segment""' in row
+    assert "EventRinging" in row and '""key"":""Segment""' in row
     res = run("parse", excerpt(tmp_path), "--date", "2026-01-16", "--format", "json")
     assert json.loads(res.stdout)[0]["conn_id"] == "0077028a809f7004"
 

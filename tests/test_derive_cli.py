@@ -161,3 +161,31 @@ def test_help_has_examples():
     res = CliRunner().invoke(main, ["derive-actions", "--help"])
     assert res.exit_code == 0
     assert "Examples:" in res.output and "statcli derive-actions sample_logs/ -o actions.parquet" in res.output
+
+
+def test_statuses_write_actions_and_statuses_into_a_folder(tmp_path):
+    from conftest import SAMPLE_LOGS
+    from statcli.schema import STATUSES
+
+    out = tmp_path / "out"
+    res = invoke(SAMPLE_LOGS, "--objects", SAMPLE_LOGS / "objects.toml", "--statuses", "-o", out)
+    assert res.exit_code == 0, res.output
+    actions = validate(pl.read_parquet(out / "actions.parquet"), ACTIONS)
+    statuses = validate(pl.read_parquet(out / "statuses.parquet"), STATUSES)
+    assert {"RegDN", "Agent", "Place", "Queue", "Campaign"} <= set(actions["object_type"].unique())
+    assert "a1001" in statuses.filter(pl.col("object_type") == "Agent")["object_id"].to_list()
+    res = invoke(SAMPLE_LOGS, "--statuses")
+    assert res.exit_code == 2 and "--statuses needs -o DIR" in res.stderr
+
+
+def test_kind_forces_the_reader(tmp_path):
+    from conftest import SAMPLE_LOGS
+
+    ocs = next(SAMPLE_LOGS.glob("OCS*.log"))
+    def object_types(res):
+        assert res.exit_code == 0, res.output
+        return set(pl.read_csv(res.stdout.encode())["object_type"].unique())
+
+    # detected as OCS: campaign actions; read as T-Server text: its client dumps on DNs
+    assert {"Campaign", "CampaignGroup"} <= object_types(invoke(ocs, "--format", "csv"))
+    assert object_types(invoke(ocs, "--kind", "tserver", "--format", "csv")) == {"RegDN"}

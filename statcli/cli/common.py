@@ -27,10 +27,11 @@ strict_option = click.option(
     help="Exit with code 2 when any input line had to be skipped.")
 
 
-def output_options(formats: tuple[str, ...] = ("table", "csv", "json", "parquet"), default: str = "table"):
-    """``--format`` and ``-o/--output`` as one decorator."""
+def output_options(formats: tuple[str, ...] = ("table", "csv", "json", "parquet"), default: str = "table",
+                   dir_okay: bool = False):
+    """``--format`` and ``-o/--output`` as one decorator (``dir_okay`` for commands that write a folder)."""
     def decorate(func):
-        func = click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+        func = click.option("-o", "--output", "output", type=click.Path(dir_okay=dir_okay), default=None,
                             help="Write to FILE (atomically). The format follows --format, "
                                  "else the file suffix.")(func)
         func = click.option("--format", "fmt", type=click.Choice(formats), default=None,

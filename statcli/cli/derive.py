@@ -11,7 +11,8 @@ from __future__ import annotations
 import click
 import polars as pl
 
-from statcli.cli.common import date_option, input_paths, output_options, resolve_format, strict_option, tz_option
+from statcli.cli.common import (date_option, input_paths, kind_option, output_options, resolve_format, strict_option,
+                                tz_option)
 from statcli.errors import UserError
 from statcli.render.console import is_tty, stderr_console, stdout_console
 
@@ -22,6 +23,7 @@ Examples:
   statcli derive-actions events.parquet --objects objects.toml -o actions.parquet
   statcli derive-actions sample_logs/ --mode cluster --format csv > actions.csv
   statcli derive-actions events.parquet ocs_events.parquet --format json -o actions.json
+  statcli derive-actions sample_logs/ --objects sample_logs/objects.toml --statuses -o out/
 """
 
 MODES = ("regular", "cluster", "ss_c")
@@ -61,11 +63,15 @@ def render_summary(actions: pl.DataFrame, quality: dict[str, int], mode: str, co
               help="Objects configuration (TOML): DN types, places, groups. Without it DN types are inferred.")
 @click.option("--mode", type=click.Choice(MODES, case_sensitive=False), default="regular", show_default=True,
               help="cluster (alias ss_c): only the actions Stat Server has in restricted cluster (SS_c) mode.")
+@click.option("--statuses", "with_statuses", is_flag=True, default=False,
+              help="Also propagate to agents, places and groups and derive status segments; "
+                   "-o DIR then writes DIR/actions.parquet and DIR/statuses.parquet.")
 @tz_option
 @date_option
+@kind_option
 @strict_option
-@output_options()
-def derive_actions_cmd(inputs, objects_file, mode, tz, date, strict, fmt, output):
+@output_options(dir_okay=True)
+def derive_actions_cmd(inputs, objects_file, mode, with_statuses, tz, date, kind, strict, fmt, output):
     """Derive Stat Server actions from T-Server / SIP Server (and OCS) logs or events Parquet.
 
     One row per action occurrence (Monitored, LoggedIn, CallRinging, CallWait,
@@ -77,7 +83,13 @@ def derive_actions_cmd(inputs, objects_file, mode, tz, date, strict, fmt, output
     from statcli.derive import derive_actions
     from statcli.derive.quality import data_quality
 
-    fmt = resolve_format(fmt, output, "table" if is_tty() else "csv")
+    import os
+
+    if with_statuses and not output:
+        raise UserError("--statuses needs -o DIR (it writes DIR/actions.parquet and DIR/statuses.parquet)")
+    if output and os.path.isdir(output) and not with_statuses:
+        raise UserError(f"-o {output} is a directory; give a file name (or use --statuses to write a folder)")
+    fmt = resolve_format(fmt, output, "table" if is_tty() else "csv") if not with_statuses else "parquet"
     if fmt == "table" and output:
         raise UserError("--format table is for the terminal; use csv, json or parquet with -o FILE")
     objects = None
@@ -87,21 +99,28 @@ def derive_actions_cmd(inputs, objects_file, mode, tz, date, strict, fmt, output
         objects = load_objects(objects_file)
     from statcli.read.inputs import load_inputs
 
-    loaded = load_inputs(inputs, tz=tz, date=date, strict=strict, accept=("events", "campaign_events"))
+    loaded = load_inputs(inputs, tz=tz, date=date, kind=kind, strict=strict, accept=("events", "campaign_events"))
     events, skipped = loaded.events, loaded.skipped
-    actions = derive_actions(events, objects=objects, mode=mode, campaign_events=loaded.campaign_events)
+    actions = derive_actions(events, objects=objects, mode=mode, campaign_events=loaded.campaign_events,
+                             propagate=True if with_statuses else None)
     err = stderr_console()
     if skipped:
         total = sum(skipped.values())
         detail = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items()))
         err.print(f"statcli: warning: {total} input line(s) skipped ({detail})", markup=False, highlight=False)
+    if with_statuses:
+        from statcli.derive.status import write_actions_and_statuses
+
+        paths = write_actions_and_statuses(actions, output, objects=objects)
+        if is_tty():
+            render_summary(actions, data_quality(events, actions), mode)
+            stdout_console().print(f"wrote {paths['actions']} and {paths['statuses']}")
+        return
     if fmt == "table":
         render_summary(actions, data_quality(events, actions), mode)
         return
     from statcli.render.writers import write_table
 
-    if fmt == "csv":   # CSV has no duration type: ISO 8601 text (PT2M0.5S); duration_s stays numeric
-        actions = actions.with_columns(pl.col("duration").dt.to_string("iso"))
     write_table(actions, fmt, output, "actions")
     if output and is_tty():
         render_summary(actions, data_quality(events, actions), mode)

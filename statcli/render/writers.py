@@ -94,15 +94,29 @@ def write_parquet(df: pl.DataFrame, path: str | os.PathLike, schema_name: str,
 
 
 def _flatten_for_text(df: pl.DataFrame) -> pl.DataFrame:
-    """CSV cannot hold nested values: render lists of key/value structs as JSON text."""
+    """CSV cannot hold nested values or durations.
+
+    Nested values (the key-value lists) become JSON text and durations ISO
+    8601 text (``PT2M0.5S``), with Polars expressions — no per-row Python.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"kv": [[{"key": "a", "value": "1"}], []]})
+    >>> _flatten_for_text(df)["kv"].to_list()
+    ['[{"key":"a","value":"1"}]', '[]']
+    """
     exprs = []
     for name, dtype in df.schema.items():
+        col = pl.col(name)
         if isinstance(dtype, (pl.List, pl.Struct, pl.Array)):
-            exprs.append(pl.col(name).map_elements(
-                lambda v: json.dumps(v.to_list() if hasattr(v, "to_list") else v, default=str),
-                return_dtype=pl.String))
+            # Wrap in a one-field struct so Polars' JSON encoder serialises any nesting.
+            encoded = pl.struct(col.alias("v")).struct.json_encode().str.strip_prefix('{"v":').str.strip_suffix("}")
+            exprs.append(pl.when(col.is_null()).then(None).otherwise(encoded).alias(name))
+        elif isinstance(dtype, pl.Duration):
+            exprs.append(col.dt.to_string("iso"))
         else:
-            exprs.append(pl.col(name))
+            exprs.append(col)
     return df.select(exprs)
 
 
