@@ -6,7 +6,7 @@ Usage::
 
 Generates a site large enough for about ``--target-mb`` of SIP Server log
 (100 MB segments, plain text), then reports wall time, MB/s, events and peak
-RSS. Record the figures in ``bench/results-simulate.md``.
+RSS. Record the figures in ``bench/RESULTS.md``.
 """
 
 from __future__ import annotations

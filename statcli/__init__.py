@@ -4,8 +4,10 @@ The library behind the ``statcli`` command. Every command is a thin layer over
 a function here, so a notebook can do what the CLI does::
 
     import statcli
-    events = statcli.read_tserver_log("sample_logs/")      # polars DataFrame
-    lazy = statcli.scan_tserver_log("sample_logs/")        # polars LazyFrame
+    events = statcli.read_tserver_log("sample_logs/SIP_P*")   # polars DataFrame
+    lazy = statcli.scan_tserver_log("sample_logs/SIP_P*")     # polars LazyFrame
+    inputs = statcli.load_inputs(["sample_logs/"])            # T-Server and OCS logs, by kind
+    actions = statcli.derive_actions(inputs.events, campaign_events=inputs.campaign_events)
 
 Public names are imported lazily so that ``import statcli`` stays fast.
 """
@@ -22,6 +24,7 @@ _PUBLIC = {
     "scan_tserver_log": "statcli.read.tserver",
     "parse_summary": "statcli.read.tserver",
     "ParseResult": "statcli.read.tserver",
+    "load_inputs": "statcli.read.inputs",
     "read_ocs_log": "statcli.read.ocs",
     "scan_ocs_log": "statcli.read.ocs",
     "derive_actions": "statcli.derive",
