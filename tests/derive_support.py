@@ -36,8 +36,8 @@ def events(*rows: dict, server: str = "TS") -> pl.DataFrame:
 
 
 def rows_of(actions: pl.DataFrame, *names: str, dn: str | None = None) -> pl.DataFrame:
-    """Rows of the named actions (optionally on one DN), in time order."""
-    out = actions.filter(pl.col("action").is_in(names))
+    """Rows of the named actions (optionally on one DN), in time order; originals only (no propagated copies)."""
+    out = actions.filter(pl.col("action").is_in(names) & pl.col("origin_id").is_null())
     if dn is not None:
         out = out.filter(pl.col("dn") == dn)
     return out.sort("start", "action", maintain_order=True)

@@ -59,8 +59,12 @@ def test_agent_level_pipeline_without_objects_file():
     assert "LoggedOut" not in _segs(st, "Place", "P1")
 
 
-def test_propagation_is_opt_in_without_objects():
-    plain = derive_actions(_events())
-    assert set(plain["object_type"]) == {"RegDN"}
+def test_propagation_by_default_with_inferred_objects():
+    """PROP-2..10 with OBJ-1: agents and places the logs show get their copies without a file."""
+    inferred = derive_actions(_events())
+    assert set(inferred["object_type"]) == {"RegDN", "Agent", "Place"}
+    copies = inferred.filter(pl.col("origin_id").is_not_null())
+    assert copies.height and copies["origin_id"].is_in(inferred["action_id"].implode()).all()
+    assert set(derive_actions(_events(), propagate=False)["object_type"]) == {"RegDN"}
     with_objects = derive_actions(_events(), objects=Objects(agent_groups={}, agents={}))
     assert "Agent" in set(with_objects["object_type"])

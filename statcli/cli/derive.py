@@ -102,7 +102,7 @@ def derive_actions_cmd(inputs, objects_file, mode, with_statuses, tz, date, kind
     loaded = load_inputs(inputs, tz=tz, date=date, kind=kind, strict=strict, accept=("events", "campaign_events"))
     events, skipped = loaded.events, loaded.skipped
     actions = derive_actions(events, objects=objects, mode=mode, campaign_events=loaded.campaign_events,
-                             propagate=True if with_statuses else None)
+                             )
     err = stderr_console()
     if skipped:
         total = sum(skipped.values())

@@ -70,7 +70,7 @@ def build_context(events: pl.DataFrame, *, objects: Objects | None = None, mode:
 
 def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | None = None,
                    mode: str = "regular", campaign_events: pl.DataFrame | None = None,
-                   propagate: bool | None = None) -> pl.DataFrame:
+                   propagate: bool = True) -> pl.DataFrame:
     """Derive the Stat Server actions of T-Server / SIP Server events.
 
     Parameters
@@ -86,11 +86,11 @@ def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | No
         mode (SSC-1); campaign actions stay (SSC-5).
     campaign_events : polars.DataFrame, optional
         OCS ``campaign_events`` for the campaign actions.
-    propagate : bool, optional
+    propagate : bool, default True
         Add the Agent, Place and group copies (PROP-2..10,
-        :func:`~statcli.derive.propagate.propagate_actions`). Default: only
-        when ``objects`` is given; ``True`` always (agents and places the
-        logs show are inferred, OBJ-1); ``False`` never.
+        :func:`~statcli.derive.propagate.propagate_actions`), with the
+        objects configuration completed by what the logs show (OBJ-1);
+        copies carry ``origin_id``. ``False`` keeps only the DN and campaign rows.
 
     Returns
     -------
@@ -134,6 +134,6 @@ def derive_actions(events: pl.DataFrame | pl.LazyFrame, *, objects: Objects | No
     frames = [monitored, regular, calls, mediation, campaign]
     actions = finalize_actions(frames, ctx)
     # 6. Propagation to Agent, Place and groups (PROP-2..10), with the objects the logs show (OBJ-1).
-    if propagate or (propagate is None and objects is not None):
+    if propagate:
         actions = propagate_actions(actions, infer_objects(events, ctx.dn_types, objects=objects))
     return actions
