@@ -309,3 +309,9 @@ def test_chunked_reading_gives_the_same_events(monkeypatch):
     chunked = tserver.parse_tserver_log(logs)
     assert chunked.events.equals(whole.events)
     assert chunked.lines == whole.lines and chunked.skipped == whole.skipped == {}
+
+
+def test_a_log_without_tevent_blocks_says_so(tmp_path):
+    r = parse_tserver_log(write(tmp_path, "std.log", header() + "22:02:42.340 Std 05060 Application started\n"))
+    assert r.events.height == 0
+    assert any("no TEvent blocks" in key for key in r.warnings)

@@ -393,6 +393,10 @@ def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | da
     total = sum(acct.lines.values())
     if total == 0:
         raise UserError("the input has no log lines (empty files)")
+    if not frames:
+        # At verbose=standard a T-Server logs no TEvent blocks at all (log-formats §2.2):
+        # say so instead of letting statistics silently come out empty.
+        acct.warn("no TEvent blocks found (is the log's `verbose` option below `trace`?)")
     events = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     events = conform(events, EVENTS) if events.height else EVENTS.empty()
     events = events.sort(["ts", "source", "line"], maintain_order=True)
