@@ -68,38 +68,44 @@ def block_headers(heads: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: The two usual shapes of a block line, in one pass: `\tName\tvalue` and `\t\t'key'\tvalue`.
+_USUAL = r"^(?P<tabs>\t+)(?:(?P<name>Attribute\w+)\t(?P<value>.*)|'(?P<key>[^'\t]*)'\t(?P<kvalue>.*))$"
+
+
 def _attr_lines(body: pl.DataFrame) -> pl.DataFrame:
     """Depth, name/value or key/value of every TAB line of the blocks.
 
-    The usual shapes (``\tName\tvalue``, ``\t\t'key'\tvalue``) are split on
-    TABs; regular expressions run only on the rare rest (``(list)`` keys,
-    spaces instead of TABs, free ``(text)`` notes).
+    One regular expression takes the usual shapes (``\tName\tvalue``,
+    ``\t\t'key'\tvalue``) in a single pass; the rare rest (``(list)`` keys,
+    spaces instead of TABs, free ``(text)`` notes) gets the slower grammar.
     """
     text = pl.col("text")
-    # the position of the first non-TAB character is the depth
-    df = body.with_columns(depth=text.str.find(r"[^\t]").cast(pl.Int32))
-    parts = text.str.slice(pl.col("depth")).str.splitn("\t", 2)
-    df = df.with_columns(_f0=parts.struct.field("field_0"), _f1=parts.struct.field("field_1"))
-    f0, f1 = pl.col("_f0"), pl.col("_f1")
+    g = text.str.extract_groups(_USUAL)
+    df = body.with_columns(
+        depth=g.struct.field("tabs").str.len_bytes().cast(pl.Int32),
+        name=g.struct.field("name"),
+        value=pl.coalesce(g.struct.field("value"), g.struct.field("kvalue")).str.strip_chars_end(),
+        key=g.struct.field("key"),
+    )
     top = pl.col("depth") == 1
     pair = pl.col("depth") >= 2
-    simple_name = top & f0.str.starts_with("Attribute") & ~f0.str.contains(" ", literal=True)
-    simple_key = (pair & f0.str.starts_with("'") & f0.str.ends_with("'") & f1.is_not_null()
-                  & ~f0.str.contains("'(list)", literal=True))
+    simple_name = top & pl.col("name").is_not_null()
+    simple_key = pair & pl.col("key").is_not_null()
     df = df.with_columns(
-        name=pl.when(simple_name).then(f0),
-        value=pl.when(simple_name | simple_key).then(f1.str.strip_chars_end()),
-        key=pl.when(simple_key).then(f0.str.slice(1, f0.str.len_chars() - 2)),
+        name=pl.when(simple_name).then(pl.col("name")),
+        key=pl.when(simple_key).then(pl.col("key")),
+        value=pl.when(simple_name | simple_key).then(pl.col("value")),
         is_list=pl.when(pair).then(False),
         rest=pl.lit(None, dtype=pl.String),
         note=pl.lit(None, dtype=pl.String),
     )
     odd = df.filter(~simple_name & ~simple_key)
     if odd.height == 0:
-        return df.drop("_f0", "_f1")
+        return df
     # Space-indented lines are accepted when their shape is unambiguous (§5.5).
     stripped = text.str.strip_chars_start("\t ")
-    odd = odd.with_columns(depth=pl.when(pl.col("depth") > 0).then(pl.col("depth"))
+    tabs = text.str.find(r"[^\t]").cast(pl.Int32)
+    odd = odd.with_columns(depth=pl.when(tabs > 0).then(tabs)
                            .when(stripped.str.starts_with("Attribute")).then(1)
                            .when(stripped.str.starts_with("'")).then(2))
     t = stripped.str.extract_groups(_TOP)
@@ -119,7 +125,7 @@ def _attr_lines(body: pl.DataFrame) -> pl.DataFrame:
         series = df[name].clone()
         series.scatter(idx, fixed[name].cast(series.dtype))
         columns[name] = series
-    return df.with_columns(**columns).drop("_f0", "_f1")
+    return df.with_columns(**columns)
 
 
 def _kv_pairs(att: pl.DataFrame) -> pl.DataFrame:
