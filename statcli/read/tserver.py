@@ -134,14 +134,13 @@ def _check_tz(tz: str | None) -> None:
 
 def _records(df: pl.DataFrame, rec_offset: int) -> pl.DataFrame:
     """Record ids, record kinds and accounting categories for classified lines."""
-    msg_name = pl.col("text").str.extract(r"^message (\w+)", 1)
     starts_other = pl.col("kind").is_in(_STARTS)
     # `message X` belongs to a preceding BSYNC header or 04541 announcement; alone, it opens a block.
     prev_start = pl.when(starts_other).then(pl.col("kind")).forward_fill().shift(1)
     joins_prev = (pl.col("kind") == "msg_line") & prev_start.is_in(["bsync_hdr", "req_announce"])
     lone_msg = (pl.col("kind") == "msg_line") & ~joins_prev.fill_null(False)
     df = df.with_columns(
-        kind=pl.when(lone_msg & msg_name.str.starts_with("Event")).then(pl.lit("ev_hdr"))
+        kind=pl.when(lone_msg & pl.col("text").str.starts_with("message Event")).then(pl.lit("ev_hdr"))
         .when(lone_msg).then(pl.lit("rq_hdr")).otherwise(pl.col("kind")))
     is_start = pl.col("kind").is_in(_STARTS)
     df = df.with_columns(is_start=is_start).with_columns(
@@ -149,7 +148,7 @@ def _records(df: pl.DataFrame, rec_offset: int) -> pl.DataFrame:
         rec_kind=pl.when(pl.col("is_start")).then(pl.col("kind")).forward_fill())
     cat_of = {k: c for k, (s, c) in LINE_KINDS.items() if s}
     rec_cat = pl.col("rec_kind").replace_strict(cat_of, default=None)
-    looks_attr = pl.col("text").str.strip_chars_start(" ").str.contains(r"^(Attribute\w|')")
+    looks_attr = pl.col("text").str.contains(r"^ +(?:Attribute\w|')")
     cont_kinds = pl.col("kind").is_in(["cont", "space_cont", "msg_line", "sent_to", "other"])
     cat = (
         pl.when(pl.col("is_start")).then(rec_cat)
