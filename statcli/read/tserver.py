@@ -303,8 +303,11 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
         # Work in chunks of lines so that memory stays bounded on large segments; each
         # chunk hands its unfinished last record to the next, like segments do.
         starts = range(0, max(lines.height, 1), CHUNK_LINES)
+        done = 0
         for j, offset in enumerate(starts):
             chunk = lines.slice(offset, CHUNK_LINES)
+            # progress in proportion to the lines of the segment handled so far
+            share = nbytes * min(offset + CHUNK_LINES, lines.height) // max(lines.height, 1)
             if carry is not None:
                 chunk = pl.concat([carry, chunk])
             carry = None
@@ -313,7 +316,9 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
                 events, carry = _process(chunk, state, acct, crlf, keep_tail=keep_tail)
                 if events.height:
                     pieces.append(events)
-        advance(nbytes)
+            advance(share - done)
+            done = share
+        advance(nbytes - done)
     events = pl.concat(pieces, how="diagonal_relaxed") if pieces else pl.DataFrame()
     return events.with_columns(server=pl.lit(info.get("server"))) if events.height else events, info
 
