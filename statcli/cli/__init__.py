@@ -30,7 +30,11 @@ Examples:
   statcli parse sample_logs/ -o events.parquet
   statcli parse SIP_P.20260116_220242_332.log.gz --tz Europe/Berlin
   statcli derive-actions sample_logs/ -o actions.parquet
+  statcli derive-actions sample_logs/ --statuses -o out/
   statcli report sample_logs/ --stat-type Total_Calls_Answered
+  statcli report actions.parquet --format parquet -o stats.parquet
+  statcli stat-types
+  statcli simulate -o demo/ --agents 20 --hours 2 --ocs
 """
 
 
