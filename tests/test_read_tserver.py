@@ -315,3 +315,16 @@ def test_a_log_without_tevent_blocks_says_so(tmp_path):
     r = parse_tserver_log(write(tmp_path, "std.log", header() + "22:02:42.340 Std 05060 Application started\n"))
     assert r.events.height == 0
     assert any("no TEvent blocks" in key for key in r.warnings)
+
+
+def test_ha_pair_events_are_counted_once(tmp_path):
+    """Primary and backup logs of one SIP Server pair: each event once, the primary's copy kept (§2.4)."""
+    from statcli.simulate import simulate
+
+    simulate(tmp_path, agents=3, hours=0.25, calls_per_hour=20, seed=3, backup=True)
+    primary = sorted(str(p) for p in tmp_path.glob("SIP_P*"))
+    assert sorted(p.name[:5] for p in tmp_path.glob("SIP_*")) == ["SIP_B", "SIP_P"]
+    alone = parse_tserver_log(primary).events
+    both = parse_tserver_log(tmp_path)
+    assert both.events.drop("tz_source").equals(alone.drop("tz_source"))
+    assert both.warnings["events logged by both servers of an HA pair (counted once)"] == alone.height

@@ -348,6 +348,30 @@ def _to_utc(events: pl.DataFrame, info: dict, tz: str | None) -> tuple[pl.DataFr
             f"{basis} (UTC{sign}{abs(offset) // 3600:02d}:{abs(offset) % 3600 // 60:02d})")
 
 
+#: What identifies one event in the logs of both servers of an HA pair (log-formats §2.4, §5.9).
+HA_KEY = ["seq", "event", "this_dn", "conn_id", "source_ts"]
+
+
+def _dedupe_ha_pair(events: pl.DataFrame, acct: _Accounting, preference: list[str]) -> pl.DataFrame:
+    """Count an event once when the primary and the backup server both logged it.
+
+    Streams are kept apart while reading; afterwards events with the same
+    sequence number, name, DN, ConnID and event time (``AttributeTimeinSecs``)
+    are one event. The copy of the server first in ``preference`` is kept
+    (the one that handled client requests: the primary). Events without a
+    sequence number or event time cannot be matched safely and are all kept.
+    """
+    keyed = pl.col("seq").is_not_null() & pl.col("source_ts").is_not_null()
+    rank = pl.col("server").replace_strict({srv: i for i, srv in enumerate(preference)}, default=len(preference))
+    kept = (events.filter(keyed).with_columns(_rank=rank).sort("_rank", maintain_order=True)
+            .unique(HA_KEY, keep="first", maintain_order=True).drop("_rank"))
+    removed = events.filter(keyed).height - kept.height
+    if removed == 0:
+        return events
+    acct.warn("events logged by both servers of an HA pair (counted once)", removed)
+    return pl.concat([kept, events.filter(~keyed)]).sort(["ts", "source", "line"], maintain_order=True)
+
+
 def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | date_type | None = None,
                       progress: Callable[[int], None] | None = None) -> ParseResult:
     """Parse T-Server / SIP Server logs with full accounting.
@@ -380,9 +404,13 @@ def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | da
     segments = collect_segments(sources)
     advance = progress or (lambda n: None)
     frames, bases, seg_names = [], {}, []
+    requests: dict[str, int] = {}
     for stream in group_streams(segments):
         before = acct.unsupported()
+        handled = acct.lines.get("request", 0) + acct.lines.get("bsync", 0)
         events, info = _stream_events(stream, acct, start, advance, seg_names)
+        requests[info.get("server") or stream.key] = (
+            acct.lines.get("request", 0) + acct.lines.get("bsync", 0) - handled)
         if events.height == 0 and acct.unsupported() > before:
             raise UserError(f"{stream.segments[0].name} looks like a Platform SDK client log, which statcli "
                             "does not read (give T-Server / SIP Server or OCS logs)")
@@ -404,6 +432,9 @@ def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | da
     events = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     events = conform(events, EVENTS) if events.height else EVENTS.empty()
     events = events.sort(["ts", "source", "line"], maintain_order=True)
+    if len(frames) > 1:
+        preference = [srv for srv, _ in sorted(requests.items(), key=lambda kv: -kv[1])]
+        events = _dedupe_ha_pair(events, acct, preference)
     return ParseResult(events=events, lines=acct.lines, skipped=acct.skipped, examples=acct.examples,
                        warnings=acct.warnings, tz_basis=bases, total_lines=total, segments=seg_names)
 
