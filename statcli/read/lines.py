@@ -46,6 +46,9 @@ LINE_KINDS: dict[str, tuple[bool, str]] = {
     "other": (False, ""),                 # unstamped text that fits nothing
 }
 
+#: The line kinds as a Polars Enum: comparisons and lookups on them are integer work.
+KIND = pl.Enum(list(LINE_KINDS))
+
 #: Categories whose records may take free-text continuation lines.
 FREE_TEXT = ("std", "trace", "handler", "urs", "ciface", "ocs_summary", "sip")
 #: Categories whose records are T-Library blocks (TAB attribute lines).
@@ -162,9 +165,9 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
         .when(first == " ").then(pl.lit("space_cont"))
         .otherwise(pl.lit("other"))
     )
-    col0 = col0.with_columns(kind=kind).drop("text")
+    col0 = col0.with_columns(kind=kind.cast(KIND)).drop("text")
     out = base.join(col0, on="_pos", how="left", maintain_order="left")
-    return out.with_columns(kind=pl.col("kind").fill_null("cont")).drop("_pos")
+    return out.with_columns(kind=pl.col("kind").fill_null(pl.lit("cont", dtype=KIND))).drop("_pos")
 
 
 def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:
@@ -211,4 +214,4 @@ def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:
               .join(delta, on="pos", how="left", maintain_order="left")
               .select(pl.col("d").fill_null(0).cum_sum() > 0)
               .to_series())
-    return df.with_columns(kind=pl.when(inside).then(pl.lit("sip_body")).otherwise(pl.col("kind")))
+    return df.with_columns(kind=pl.when(inside).then(pl.lit("sip_body", dtype=KIND)).otherwise(pl.col("kind")))

@@ -31,7 +31,7 @@ import polars as pl
 from statcli.errors import StrictError, UserError
 from statcli.read.anchor import Anchor, anchor_times, epoch_anchor_dates, round_offset
 from statcli.read.blocks import extract_blocks
-from statcli.read.lines import BLOCKS, FREE_TEXT, LINE_KINDS, classify, consume_sip, decode_lines
+from statcli.read.lines import BLOCKS, FREE_TEXT, KIND, LINE_KINDS, classify, consume_sip, decode_lines
 from statcli.read.sources import Segment, Stream, collect_segments, group_streams
 from statcli.schema import EVENTS, conform
 
@@ -132,6 +132,32 @@ def _check_tz(tz: str | None) -> None:
         raise UserError(f"unknown time zone {tz!r}: use an IANA name such as Europe/Berlin") from None
 
 
+def _category(kind: str, rec_kind: str | None) -> str:
+    """Accounting category of a line of ``kind`` inside a record opened by ``rec_kind``."""
+    cat_of = {k: c for k, (start, c) in LINE_KINDS.items() if start}
+    if kind in cat_of:
+        return cat_of[kind]
+    if kind == "sip_body":
+        return "sip"
+    rec_cat = cat_of.get(rec_kind)
+    if rec_cat in FREE_TEXT and kind in ("cont", "space_cont", "msg_line", "sent_to", "other"):
+        return rec_cat
+    if rec_cat == "unsupported":
+        return rec_cat
+    if rec_cat in BLOCKS and kind in ("cont", "msg_line", "sent_to", "space_cont"):
+        return rec_cat
+    return "skipped"
+
+
+_NO_REC = 63
+#: (kind code * 64 + record kind code) → category: the rules of _category as one lookup table.
+_CATEGORY_TABLE = {
+    k * 64 + (r if r is not None else _NO_REC): _category(kind, rec)
+    for k, kind in enumerate(LINE_KINDS)
+    for r, rec in [(None, None), *enumerate(LINE_KINDS)]
+}
+
+
 def _records(df: pl.DataFrame, rec_offset: int) -> pl.DataFrame:
     """Record ids, record kinds and accounting categories for classified lines."""
     starts_other = pl.col("kind").is_in(_STARTS)
@@ -140,32 +166,30 @@ def _records(df: pl.DataFrame, rec_offset: int) -> pl.DataFrame:
     joins_prev = (pl.col("kind") == "msg_line") & prev_start.is_in(["bsync_hdr", "req_announce"])
     lone_msg = (pl.col("kind") == "msg_line") & ~joins_prev.fill_null(False)
     df = df.with_columns(
-        kind=pl.when(lone_msg & pl.col("text").str.starts_with("message Event")).then(pl.lit("ev_hdr"))
-        .when(lone_msg).then(pl.lit("rq_hdr")).otherwise(pl.col("kind")))
+        kind=pl.when(lone_msg & pl.col("text").str.starts_with("message Event")).then(pl.lit("ev_hdr", dtype=KIND))
+        .when(lone_msg).then(pl.lit("rq_hdr", dtype=KIND)).otherwise(pl.col("kind")))
     is_start = pl.col("kind").is_in(_STARTS)
     df = df.with_columns(is_start=is_start).with_columns(
         rec=(pl.col("is_start").cum_sum() + rec_offset).cast(pl.UInt32),
         rec_kind=pl.when(pl.col("is_start")).then(pl.col("kind")).forward_fill())
-    cat_of = {k: c for k, (s, c) in LINE_KINDS.items() if s}
-    rec_cat = pl.col("rec_kind").replace_strict(cat_of, default=None)
-    looks_attr = pl.col("text").str.contains(r"^ +(?:Attribute\w|')")
-    cont_kinds = pl.col("kind").is_in(["cont", "space_cont", "msg_line", "sent_to", "other"])
-    cat = (
-        pl.when(pl.col("is_start")).then(rec_cat)
-        .when(pl.col("kind") == "sip_body").then(pl.lit("sip"))
-        .when(rec_cat.is_in(list(FREE_TEXT)) & cont_kinds).then(rec_cat)
-        .when(rec_cat == "unsupported").then(rec_cat)
-        .when(rec_cat.is_in(list(BLOCKS)) & pl.col("kind").is_in(["cont", "msg_line", "sent_to"])).then(rec_cat)
-        .when(rec_cat.is_in(list(BLOCKS)) & (pl.col("kind") == "space_cont") & looks_attr).then(rec_cat)
-        .otherwise(pl.lit("skipped"))
-    )
-    reason = (
-        pl.when(pl.col("rec_kind").is_null() & (pl.col("kind") == "cont"))
-        .then(pl.lit("continuation line before any block (the stream starts inside a block)"))
-        .when(pl.col("kind") == "cont").then(pl.lit("continuation line outside a block"))
-        .otherwise(pl.lit("unrecognised line"))
-    )
-    return df.with_columns(cat=cat).with_columns(reason=pl.when(pl.col("cat") == "skipped").then(reason))
+    code = (pl.col("kind").to_physical().cast(pl.Int32) * 64
+            + pl.col("rec_kind").to_physical().cast(pl.Int32).fill_null(_NO_REC))
+    df = df.with_columns(cat=code.replace_strict(_CATEGORY_TABLE, return_dtype=pl.String))
+    if (df["kind"] == "space_cont").any():
+        # inside a T-Library block a space-indented line counts only when it looks like one (§5.5)
+        looks_attr = pl.col("text").str.contains(r"^ +(?:Attribute\w|')")
+        df = df.with_columns(cat=pl.when((pl.col("kind") == "space_cont") & pl.col("cat").is_in(list(BLOCKS))
+                                         & ~looks_attr).then(pl.lit("skipped")).otherwise(pl.col("cat")))
+    return df
+
+
+#: Why a line was skipped, from its kind and the record it is in.
+SKIP_REASON = (
+    pl.when(pl.col("rec_kind").is_null() & (pl.col("kind") == "cont"))
+    .then(pl.lit("continuation line before any block (the stream starts inside a block)"))
+    .when(pl.col("kind") == "cont").then(pl.lit("continuation line outside a block"))
+    .otherwise(pl.lit("unrecognised line"))
+)
 
 
 _SUMMARY = r" 50002 TEvent: (\w+)"
@@ -228,13 +252,15 @@ def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: 
     events, malformed = extract_blocks(blocks.with_columns(order=pl.col("pos").cast(pl.Int64) * 2),
                                        acct.warnings)
     events = events.filter(pl.col("event").str.starts_with("Event"))
-    bad = df.join(malformed.select(pos=(pl.col("order") // 2).cast(pl.UInt32)), on="pos", how="semi")
-    df = df.with_columns(
-        cat=pl.when(pl.col("pos").is_in(bad["pos"].implode())).then(pl.lit("skipped")).otherwise(pl.col("cat")),
-        reason=pl.when(pl.col("pos").is_in(bad["pos"].implode()))
-        .then(pl.lit("malformed line inside a T-Library block")).otherwise(pl.col("reason")))
+    bad = malformed.select(pos=(pl.col("order") // 2).cast(pl.UInt32), reason="reason")
+    if bad.height:
+        df = df.with_columns(cat=pl.when(pl.col("pos").is_in(bad["pos"].implode()))
+                             .then(pl.lit("skipped")).otherwise(pl.col("cat")))
     acct.add_lines(df.select("cat"))
-    acct.add_skipped(df.filter(pl.col("cat") == "skipped").select("source", "line", "text", "reason"))
+    skipped = df.filter(pl.col("cat") == "skipped")
+    if skipped.height:
+        skipped = skipped.join(bad, on="pos", how="left").with_columns(reason=pl.coalesce("reason", SKIP_REASON))
+        acct.add_skipped(skipped.select("source", "line", "text", "reason"))
 
     heads = df.filter(pl.col("is_start")).select("rec", "pos", "source", "line")
     events = events.join(heads, on="rec", how="left")
