@@ -234,7 +234,8 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.Da
     kv_owner = pl.col("owner").replace_strict(KV_ATTRIBUTES, default=None)
     listed = pairs.with_columns(column=kv_owner)
     for column in dict.fromkeys(KV_ATTRIBUTES.values()):
-        agg = (listed.filter(pl.col("column") == column).sort("rec", "order")
+        # pairs are in block order already; group_by keeps it within each block
+        agg = (listed.filter(pl.col("column") == column)
                .group_by("rec").agg(pl.struct(key=pl.col("key"), value=pl.col("value")).alias(column)))
         events = events.join(agg, on="rec", how="left")
 
@@ -256,7 +257,9 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.Da
     other_pairs = pairs.filter(kv_owner.is_null()).select(
         "rec", "order", name=pl.col("owner").fill_null("") + "." + pl.col("key"), value=pl.col("value"))
     others = pl.concat([other_top.select("rec", "order", "name", pl.col("value").fill_null("")), other_pairs])
-    attrs = others.sort("rec", "order").group_by("rec").agg(
+    if other_pairs.height:
+        others = others.sort("rec", "order")
+    attrs = others.group_by("rec").agg(
         attributes=pl.struct(name=pl.col("name"), value=pl.col("value")))
     events = events.join(attrs, on="rec", how="left")
 
