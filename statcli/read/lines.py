@@ -131,15 +131,19 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
     # every other test runs only on the column-0 lines.
     col0 = parse_stamps(base.filter(~is_tab))
     text = pl.col("text")
-    rest = text.str.slice(pl.col("st_len").fill_null(0))
+    # Materialise the pieces the rules below test several times (eager frames do not share them).
+    col0 = col0.with_columns(
+        _rest=text.str.slice(pl.col("st_len").fill_null(0)),
+        _msg=text.str.extract(r": message (\w+)", 1),
+        _first=text.str.slice(0, 1),
+        sip_bytes=text.str.extract(_SIP_TAIL, 1).cast(pl.Int64, strict=False),
+    )
+    rest, msg_name, first = pl.col("_rest"), pl.col("_msg"), pl.col("_first")
     stamped = pl.col("st_form").is_not_null()
     form = pl.col("st_form")
-    first = text.str.slice(0, 1)
-    has_msg = text.str.contains(": message ", literal=True)
-    msg_name = text.str.extract(r": message (\w+)", 1)
-    sip_n = text.str.extract(_SIP_TAIL, 1).cast(pl.Int64, strict=False)
-    is_std = stamped & rest.str.contains(_STD)
-    col0 = col0.with_columns(sip_bytes=pl.when(text.str.contains("bytes", literal=True)).then(sip_n))
+    has_msg = msg_name.is_not_null()
+    col0 = col0.with_columns(_std=stamped & rest.str.contains(_STD))
+    is_std = pl.col("_std")
     kind = (
         pl.when(text.str.strip_chars() == "").then(pl.lit("blank"))
         .when((form == "T2") & rest.str.starts_with("[BSYNC]")).then(pl.lit("bsync_hdr"))
@@ -165,7 +169,7 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
         .when(first == " ").then(pl.lit("space_cont"))
         .otherwise(pl.lit("other"))
     )
-    col0 = col0.with_columns(kind=kind.cast(KIND)).drop("text")
+    col0 = col0.with_columns(kind=kind.cast(KIND)).drop("text", "_rest", "_msg", "_first", "_std")
     out = base.join(col0, on="_pos", how="left", maintain_order="left")
     return out.with_columns(kind=pl.col("kind").fill_null(pl.lit("cont", dtype=KIND))).drop("_pos")
 
