@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from statcli.derive.base import CLOSED, DeriveContext, order_events, state_runs
+from statcli.derive.base import DeriveContext, order_events, state_runs
 from statcli.derive.dn_types import dn_type_frame
 
 #: Event → (state it sets, whether it applies to every DN of the server, end cause).

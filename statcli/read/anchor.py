@@ -18,6 +18,8 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from statcli.errors import UserError
+
 HALF_DAY_US = 12 * 3600 * 1_000_000
 DAY_US = 24 * 3600 * 1_000_000
 
@@ -141,3 +143,56 @@ def round_offset(seconds: float) -> int:
     -21600
     """
     return int(round(seconds / 900.0)) * 900
+
+
+def parse_date_option(value: str | date | None) -> date | None:
+    """The ``--date`` option as a date (UserError when it is not ``YYYY-MM-DD``).
+
+    Examples
+    --------
+    >>> parse_date_option("2026-01-16")
+    datetime.date(2026, 1, 16)
+    """
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise UserError(f"invalid --date {value!r}: use YYYY-MM-DD") from None
+
+
+def check_tz(tz: str | None) -> None:
+    """UserError unless ``tz`` is None or an IANA zone name Polars knows.
+
+    Examples
+    --------
+    >>> check_tz("Europe/Berlin")
+    """
+    if tz is None:
+        return
+    try:
+        pl.select(pl.lit(datetime(2020, 1, 1)).dt.replace_time_zone(tz))
+    except Exception:  # noqa: BLE001 - polars raises several types for unknown zones
+        raise UserError(f"unknown time zone {tz!r}: use an IANA name such as Europe/Berlin") from None
+
+
+def local_to_utc(log_time: pl.Expr, tz: str) -> pl.Expr:
+    """Naive local wall-clock times in zone ``tz`` → UTC (DST gap → null, repeated hour → earlier)."""
+    return log_time.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+
+
+def epoch_offset(df: pl.DataFrame) -> int | None:
+    """A stream's UTC offset in seconds: median of ``log_time`` − ``source_ts``, in quarter hours (§3.7).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime, timezone
+    >>> df = pl.DataFrame({"log_time": [datetime(2016, 2, 5, 16, 13, 24, 844000)],
+    ...                    "source_ts": [datetime(2016, 2, 5, 22, 13, 24, 839273, tzinfo=timezone.utc)]})
+    >>> epoch_offset(df)
+    -21600
+    """
+    diffs = df.select((pl.col("log_time") - pl.col("source_ts").dt.replace_time_zone(None))
+                      .dt.total_seconds()).drop_nulls().to_series()
+    return round_offset(float(diffs.median())) if len(diffs) else None

@@ -37,6 +37,7 @@ from typing import Iterable
 import polars as pl
 
 from statcli.errors import UserError
+from statcli.read.anchor import check_tz, epoch_offset, local_to_utc
 from statcli.read.ocs_dumps import dump_events
 from statcli.read.ocs_extract import (cm_events, dbid_names, lifecycle_events, name_by_dbid,
                                       ready_count_events, record_update_events, tevent_campaign_events)
@@ -197,12 +198,8 @@ def lines_from_sources(sources: Sources) -> pl.DataFrame:
 def _utc(df: pl.DataFrame, tz: str | None, offset_from_dumps: int | None) -> tuple[pl.DataFrame, str]:
     lt = pl.col("log_time")
     if tz:
-        try:
-            ts = lt.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
-            return df.with_columns(ts=ts, tz_source=pl.lit("tz-option")).with_columns(
-                ts=pl.col("ts")), "tz-option"
-        except pl.exceptions.ComputeError:
-            raise UserError(f"unknown time zone {tz!r} (use an IANA name such as Europe/Berlin)") from None
+        check_tz(tz)
+        return df.with_columns(ts=local_to_utc(lt, tz), tz_source=pl.lit("tz-option")), "tz-option"
     hdr = pl.col("hdr_offset") if "hdr_offset" in df.columns else pl.lit(None, pl.Int32)
     if offset_from_dumps is not None:
         fallback, name = pl.lit(offset_from_dumps, pl.Int32), "timeinsecs"
@@ -218,11 +215,8 @@ def _utc(df: pl.DataFrame, tz: str | None, offset_from_dumps: int | None) -> tup
 
 def _dump_offset(dumps: pl.DataFrame) -> int | None:
     """UTC offset (minutes, 15-minute steps) of the log from TEvent epochs vs log stamps (§3.7)."""
-    d = dumps.drop_nulls(["source_ts", "log_time"])
-    if d.is_empty():
-        return None
-    diff = (d["log_time"] - d["source_ts"].dt.replace_time_zone(None)).dt.total_seconds() / 60.0
-    return int(round(float(diff.median()) / 15) * 15)
+    seconds = epoch_offset(dumps) if dumps.height else None
+    return None if seconds is None else seconds // 60
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -331,6 +325,7 @@ def parse_ocs_log(sources: Sources, *, tz: str | None = None, date: Date | str |
         Missing or unreadable input, an unknown time zone, or stamps without any
         date and no ``date``.
     """
+    check_tz(tz)  # before any reading: a typo in --tz should not cost a parse
     lines = lines_from_sources(sources)
     if lines.is_empty():
         raise UserError("the OCS input has no lines")

@@ -33,7 +33,7 @@ from datetime import date as Date
 import polars as pl
 
 from statcli.errors import UserError
-from statcli.read.anchor import Anchor, anchor_times
+from statcli.read.anchor import Anchor, anchor_times, parse_date_option
 from statcli.read.timestamps import parse_stamps
 
 def stamp_columns(lines: pl.DataFrame) -> pl.DataFrame:
@@ -94,11 +94,7 @@ def anchor_log_time(df: pl.DataFrame, date: Date | str | None = None, *, by: str
     >>> [str(t) for t in out["log_time"]]
     ['2026-01-16 23:59:59.950000', '2026-01-17 00:00:00.100000', '2026-01-17 23:59:59.990000']
     """
-    if isinstance(date, str):
-        try:
-            date = Date.fromisoformat(date)
-        except ValueError:
-            raise UserError(f"invalid --date {date!r}: use YYYY-MM-DD") from None
+    date = parse_date_option(date)
     df = df.with_row_index("pos")
     stamped = df.filter(pl.col("tod_us").is_not_null())
     times = []

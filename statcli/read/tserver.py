@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date as date_type, datetime, timedelta
+from datetime import date as date_type
 from typing import Callable, Iterable
 
 import polars as pl
 
 from statcli.errors import StrictError, UserError
-from statcli.read.anchor import Anchor, anchor_times, epoch_anchor_dates, round_offset
+from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
+                                 parse_date_option, round_offset)
 from statcli.read.blocks import extract_blocks
 from statcli.read.lines import BLOCKS, FREE_TEXT, KIND, LINE_KINDS, classify, consume_sip, decode_lines
 from statcli.read.sources import Segment, Stream, collect_segments, group_streams
@@ -98,13 +99,11 @@ class _Accounting:
             return
         for reason, n in rows.group_by("reason").len().iter_rows():
             self.skipped[reason] = self.skipped.get(reason, 0) + n
-        shown = {r for *_, r, _ in self.examples}
         for reason, group in rows.group_by("reason", maintain_order=True):
             reason = reason[0]
             have = sum(1 for e in self.examples if e[2] == reason)
             for src, line, text in group.select("source", "line", "text").head(EXAMPLES_PER_REASON - have).iter_rows():
                 self.examples.append((src, line, reason, text[:200]))
-            shown.add(reason)
 
     def unsupported(self) -> int:
         return self.lines.get("unsupported", 0)
@@ -112,24 +111,6 @@ class _Accounting:
     def warn(self, key: str, n: int = 1) -> None:
         if n:
             self.warnings[key] = self.warnings.get(key, 0) + n
-
-
-def _parse_date(value: str | date_type | None) -> date_type | None:
-    if value is None or isinstance(value, date_type):
-        return value
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise UserError(f"invalid --date {value!r}: use YYYY-MM-DD") from None
-
-
-def _check_tz(tz: str | None) -> None:
-    if tz is None:
-        return
-    try:
-        pl.select(pl.lit(datetime(2020, 1, 1)).dt.replace_time_zone(tz))
-    except Exception:  # noqa: BLE001 - polars raises several types for unknown zones
-        raise UserError(f"unknown time zone {tz!r}: use an IANA name such as Europe/Berlin") from None
 
 
 def _category(kind: str, rec_kind: str | None) -> str:
@@ -356,18 +337,14 @@ def _to_utc(events: pl.DataFrame, info: dict, tz: str | None) -> tuple[pl.DataFr
     events = events.with_columns(
         source_ts=pl.from_epoch(secs * 1_000_000 + usecs.fill_null(0), time_unit="us").dt.replace_time_zone("UTC"))
     if tz:
-        ts = pl.col("log_time").dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null"
-                                                     ).dt.convert_time_zone("UTC")
-        return events.with_columns(ts=ts, tz_source=pl.lit("tz-option")), f"tz-option ({tz})"
+        return (events.with_columns(ts=local_to_utc(pl.col("log_time"), tz), tz_source=pl.lit("tz-option")),
+                f"tz-option ({tz})")
     if info.get("local") and info.get("utc"):
         offset, basis = round_offset((info["local"] - info["utc"]).total_seconds()), "header"
+    elif (offset := epoch_offset(events)) is not None:
+        basis = "timeinsecs"
     else:
-        diffs = events.select((pl.col("log_time") - pl.col("source_ts").dt.replace_time_zone(None))
-                              .dt.total_seconds()).drop_nulls().to_series()
-        if len(diffs):
-            offset, basis = round_offset(float(diffs.median())), "timeinsecs"
-        else:
-            offset, basis = 0, "utc"
+        offset, basis = 0, "utc"
     ts = (pl.col("log_time") - pl.duration(seconds=offset)).dt.replace_time_zone("UTC")
     sign = "-" if offset < 0 else "+"
     return (events.with_columns(ts=ts, tz_source=pl.lit(basis)),
@@ -423,8 +400,8 @@ def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | da
         Unusable input: missing file, folder without logs, binary or corrupt
         file, no date for time-only events, unknown zone.
     """
-    _check_tz(tz)
-    start_date = _parse_date(date)
+    check_tz(tz)
+    start_date = parse_date_option(date)
     start = Anchor(start_date, 0) if start_date else None
     acct = _Accounting()
     segments = collect_segments(sources)

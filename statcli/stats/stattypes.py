@@ -8,7 +8,7 @@ options export that adds to and overrides them. Every problem is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from statcli.catalog.actions import action_catalog
