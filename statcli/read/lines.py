@@ -14,6 +14,7 @@ import io
 
 import polars as pl
 
+from statcli.errors import UserError
 from statcli.read.timestamps import parse_stamps
 
 # Decoding: UTF-8, with invalid bytes taken as Latin-1 (lossless: every byte maps to
@@ -96,6 +97,28 @@ def decode_lines(data: bytes) -> tuple[pl.Series, int]:
     if text.endswith("\n"):
         parts.pop()
     return pl.Series("text", parts, dtype=pl.String).str.strip_suffix("\r"), bad
+
+
+def segment_lines(segment) -> tuple[pl.Series, int, bool, int]:
+    """Read and decode one segment (a :class:`statcli.read.sources.Segment`).
+
+    Returns
+    -------
+    (lines, nbytes, crlf, non_utf8)
+        The lines (String Series), the segment's size in bytes, whether it
+        holds CRLF line ends (SIP messages with their CRs, §6.1) and the
+        number of lines that were not UTF-8.
+
+    Raises
+    ------
+    UserError
+        Binary data (a NUL byte in the first 64 KB): not a text log.
+    """
+    data = segment.read_bytes()
+    if b"\x00" in data[:65536]:
+        raise UserError(f"{segment.name} is not a text log (binary data)")
+    text, bad = decode_lines(data)
+    return text, len(data), b"\r\n" in data, bad
 
 
 def _not_utf8(raw: bytes) -> bool:

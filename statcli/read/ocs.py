@@ -169,21 +169,15 @@ def lines_from_sources(sources: Sources) -> pl.DataFrame:
     into streams and ordered by :mod:`statcli.read.sources` and decoded by
     :func:`statcli.read.lines.decode_lines`.
     """
-    from statcli.read.lines import decode_lines
+    from statcli.read.lines import segment_lines
     from statcli.read.sources import collect_segments, group_streams
 
     frames = []
     for stream in group_streams(collect_segments(sources)):
         for seg in stream.segments:
-            data = seg.read_bytes()
-            if b"\x00" in data[:65536]:
-                raise UserError(f"{seg.name} is not a text log (binary data)")
-            text, _ = decode_lines(data)
+            text = segment_lines(seg)[0]
             hdr = seg.header()
-            offset = None
-            if hdr.local_time and hdr.start_utc:
-                minutes = (hdr.local_time - hdr.start_utc).total_seconds() / 60
-                offset = int(round(minutes / 15) * 15)
+            offset = None if hdr.utc_offset is None else hdr.utc_offset // 60
             frames.append(pl.DataFrame({"text": text}).with_columns(
                 stream=pl.lit(stream.key), source=pl.lit(seg.name),
                 line=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),

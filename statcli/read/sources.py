@@ -66,6 +66,13 @@ class Header:
         return _parse_iso(self.fields.get("Start time (UTC)"))
 
     @property
+    def utc_offset(self) -> int | None:
+        """``Local time`` − ``Start time (UTC)`` in seconds, in quarter hours; None without both."""
+        if self.local_time is None or self.start_utc is None:
+            return None
+        return int(round((self.local_time - self.start_utc).total_seconds() / 900.0)) * 900
+
+    @property
     def file_number(self) -> int | None:
         m = re.match(r"\((\d+)\)", self.fields.get("File", ""))
         return int(m.group(1)) if m else None

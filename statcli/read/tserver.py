@@ -30,10 +30,10 @@ import polars as pl
 
 from statcli.errors import StrictError, UserError
 from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
-                                 parse_date_option, round_offset)
+                                 parse_date_option)
 from statcli.read.blocks import extract_blocks
-from statcli.read.lines import BLOCKS, FREE_TEXT, KIND, LINE_KINDS, classify, consume_sip, decode_lines
-from statcli.read.sources import Segment, Stream, collect_segments, group_streams
+from statcli.read.lines import BLOCKS, FREE_TEXT, KIND, LINE_KINDS, classify, consume_sip, segment_lines
+from statcli.read.sources import Stream, collect_segments, group_streams
 from statcli.schema import EVENTS, conform
 
 Sources = str | os.PathLike | Iterable[str | os.PathLike]
@@ -271,15 +271,6 @@ def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: 
     return events.join(timeline, on="pos", how="left"), tail
 
 
-def _segment_lines(seg: Segment, acct: _Accounting) -> tuple[pl.DataFrame, int, object, bool]:
-    data = seg.read_bytes()
-    if b"\x00" in data[:65536]:
-        raise UserError(f"{seg.name} is not a text log (binary data)")
-    text, bad = decode_lines(data)
-    acct.warn("non-UTF-8 lines (decoded as Latin-1)", bad)
-    return pl.DataFrame({"text": text}), len(data), seg.header(), b"\r\n" in data
-
-
 def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
                    advance: Callable[[int], None], segments_read: list[str]) -> tuple[pl.DataFrame, dict]:
     state = _StreamState()
@@ -287,7 +278,9 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
     pieces = []
     info: dict = {}
     for i, seg in enumerate(stream.segments):
-        lines, nbytes, header, crlf = _segment_lines(seg, acct)
+        text, nbytes, crlf, bad = segment_lines(seg)
+        acct.warn("non-UTF-8 lines (decoded as Latin-1)", bad)
+        lines, header = pl.DataFrame({"text": text}), seg.header()
         segments_read.append(seg.name)
         n = lines.height
         if n == 0:
@@ -297,8 +290,8 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
             acct.lines["header"] = acct.lines.get("header", 0) + min(header.n_lines, n)
             lines = lines.slice(header.n_lines)
         if i == 0:
-            info = {"server": header.app_name or seg.base, "local": header.local_time,
-                    "utc": header.start_utc, "app_type": header.app_type}
+            info = {"server": header.app_name or seg.base, "offset": header.utc_offset,
+                    "app_type": header.app_type}
             stamp_time = seg.stamp_time
             state.anchor = (Anchor.from_datetime(header.local_time) if header.local_time
                             else Anchor.from_datetime(stamp_time) if stamp_time
@@ -339,8 +332,8 @@ def _to_utc(events: pl.DataFrame, info: dict, tz: str | None) -> tuple[pl.DataFr
     if tz:
         return (events.with_columns(ts=local_to_utc(pl.col("log_time"), tz), tz_source=pl.lit("tz-option")),
                 f"tz-option ({tz})")
-    if info.get("local") and info.get("utc"):
-        offset, basis = round_offset((info["local"] - info["utc"]).total_seconds()), "header"
+    if info.get("offset") is not None:
+        offset, basis = info["offset"], "header"
     elif (offset := epoch_offset(events)) is not None:
         basis = "timeinsecs"
     else:
