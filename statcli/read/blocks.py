@@ -1,17 +1,24 @@
 """T-Library blocks → event rows: header, typed attributes, key-value lists.
 
-Works on the classified lines of many blocks at once. Attribute lines are
-split into name and value with one regular expression; typed columns come
-from a pivot driven by :data:`statcli.catalog.tlib.ATTRIBUTE_COLUMNS`;
-key-value lists (UserData, Extensions, Reason) are rebuilt by indentation,
-nested ``'key'(list)`` pairs getting ``parent.child`` keys (log-formats §5).
+Works on the classified lines of many blocks at once. Block lines become
+tokens (:mod:`statcli.read.tokens`): byte spans of names, keys and values.
+Every column is then built by index arithmetic on the token arrays — typed
+columns (driven by :data:`statcli.catalog.tlib.ATTRIBUTE_COLUMNS`) take the
+first value of their attribute in each block, key-value lists (UserData,
+Extensions, Reason) are Arrow list arrays cut by offsets, nested
+``'key'(list)`` pairs get ``parent.child`` keys (log-formats §5) — so no
+string is copied until the events table is written.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from statcli.catalog.tlib import AGENT_STATUS_EVENTS, ATTRIBUTE_COLUMNS, KV_ATTRIBUTES, RELEASING_PARTY
+from statcli.read.tokens import NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
+from statcli.read.views import string_views
 
 KV = pl.Struct({"key": pl.String, "value": pl.String})
 ATTR = pl.Struct({"name": pl.String, "value": pl.String})
@@ -19,9 +26,6 @@ ATTR = pl.Struct({"name": pl.String, "value": pl.String})
 _SERVER_HDR = r"^@\S+ \[(?P<tag>[^\]]*)\] (?P<ver>\S+) (?P<ctx>.*?): message (?P<name>\w+)"
 _CLIENT_HDR = (r"^received from (?P<handle>\d+)\((?P<srv>[^)]*)\)(?P<peer>.*?)\(fd=\d*\) "
                r"message (?P<name>\w+)")
-_TOP = r"^(?P<name>Attribute\w+)(?:[\t ]+(?P<value>.*?))?\s*$"
-_NOTE = r"^\((?P<note>.*)\)\s*$"
-_PAIR = r"^'(?P<key>.*?)'(?:(?P<list>\(list\)) ?(?P<rest>.*)|[\t ]+(?P<value>.*?)|)\s*$"
 _LIST_HDR = r"^\[(\d+)\]\s+([0-9A-Fa-f]{2})\s+([0-9A-Fa-f]{2})"
 
 
@@ -68,131 +72,117 @@ def block_headers(heads: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-#: The two usual shapes of a block line, in one pass: `\tName\tvalue` and `\t\t'key'\tvalue`.
-_USUAL = r"^(?P<tabs>\t+)(?:(?P<name>Attribute\w+)\t(?P<value>.*)|'(?P<key>[^'\t]*)'\t(?P<kvalue>.*))$"
+_N_TYPED = len(ATTRIBUTE_COLUMNS)
+#: VOCAB id → key-value column index (−1: not a list attribute)
+_KV_COLUMNS = list(dict.fromkeys(KV_ATTRIBUTES.values()))
+_KV_OF = np.full(len(VOCAB) + 2, -1, dtype=np.int64)
+for _name, _column in KV_ATTRIBUTES.items():
+    _KV_OF[VOCAB.index(_name)] = _KV_COLUMNS.index(_column)
 
 
-def _attr_lines(body: pl.DataFrame) -> pl.DataFrame:
-    """Depth, name/value or key/value of every TAB line of the blocks.
-
-    One regular expression takes the usual shapes (``\tName\tvalue``,
-    ``\t\t'key'\tvalue``) in a single pass; the rare rest (``(list)`` keys,
-    spaces instead of TABs, free ``(text)`` notes) gets the slower grammar.
-    """
-    text = pl.col("text")
-    g = text.str.extract_groups(_USUAL)
-    df = body.with_columns(
-        depth=g.struct.field("tabs").str.len_bytes().cast(pl.Int32),
-        name=g.struct.field("name"),
-        value=pl.coalesce(g.struct.field("value"), g.struct.field("kvalue")).str.strip_chars_end(),
-        key=g.struct.field("key"),
-    )
-    top = pl.col("depth") == 1
-    pair = pl.col("depth") >= 2
-    simple_name = top & pl.col("name").is_not_null()
-    simple_key = pair & pl.col("key").is_not_null()
-    df = df.with_columns(
-        name=pl.when(simple_name).then(pl.col("name")),
-        key=pl.when(simple_key).then(pl.col("key")),
-        value=pl.when(simple_name | simple_key).then(pl.col("value")),
-        is_list=pl.when(pair).then(False),
-        rest=pl.lit(None, dtype=pl.String),
-        note=pl.lit(None, dtype=pl.String),
-    )
-    odd = df.filter(~simple_name & ~simple_key)
-    if odd.height == 0:
-        return df
-    # Space-indented lines are accepted when their shape is unambiguous (§5.5).
-    stripped = text.str.strip_chars_start("\t ")
-    tabs = text.str.find(r"[^\t]").cast(pl.Int32)
-    odd = odd.with_columns(depth=pl.when(tabs > 0).then(tabs)
-                           .when(stripped.str.starts_with("Attribute")).then(1)
-                           .when(stripped.str.starts_with("'")).then(2))
-    t = stripped.str.extract_groups(_TOP)
-    p = stripped.str.extract_groups(_PAIR)
-    fixed = odd.with_columns(
-        name=pl.when(top).then(t.struct.field("name")),
-        value=pl.when(top).then(t.struct.field("value")).otherwise(p.struct.field("value")),
-        note=pl.when(top).then(stripped.str.extract(_NOTE, 1)),
-        key=pl.when(pair).then(p.struct.field("key")),
-        is_list=pl.when(pair).then(p.struct.field("list").is_not_null()),
-        rest=pl.when(pair).then(p.struct.field("rest")),
-    )
-    # Put the repaired rows back in place (few rows: scatter, no re-sort of the block lines).
-    idx = df.with_row_index("_i").filter(~simple_name & ~simple_key)["_i"]
-    columns = {}
-    for name in ("depth", "name", "value", "note", "key", "is_list", "rest"):
-        series = df[name].clone()
-        series.scatter(idx, fixed[name].cast(series.dtype))
-        columns[name] = series
-    return df.with_columns(**columns)
-
-
-def _kv_pairs(att: pl.DataFrame) -> pl.DataFrame:
-    """Key-value rows with their owning list attribute and nested key paths.
-
-    ``att`` is in block order; ownership and nesting are carried down with
-    global forward fills that reset at every attribute line, so no window
-    over blocks is needed.
-    """
-    same_rec = pl.col("rec") == pl.when(pl.col("depth") == 1).then(pl.col("rec")).forward_fill()
-    att = att.with_columns(owner=pl.when(same_rec).then(
-        pl.when(pl.col("depth") == 1).then(pl.col("name")).forward_fill()))
-    pairs = att.filter((pl.col("depth") >= 2) & pl.col("key").is_not_null())
-    # A non-empty nested list carries its first pair on the same line: `'k'(list) 'first'\tv`.
-    inline = pairs.filter(pl.col("is_list") & (pl.col("rest").str.len_chars() > 0))
-    if inline.height:
-        sub = inline.select(
-            "rec", "owner", "source", "line",
-            order=pl.col("order") + 1,
-            depth=pl.col("depth") + 1,
-            g=pl.col("rest").str.extract_groups(_PAIR),
-        ).unnest("g").with_columns(is_list=pl.col("list").is_not_null()).drop("list", "rest")
-        pairs = pl.concat([pairs.select(sub.columns), sub], how="vertical_relaxed").sort("order")
-    pairs = pairs.select("rec", "owner", "order", "depth", "key", "is_list", "value", "source", "line")
-    new_list = (pl.col("owner") != pl.col("owner").shift(1)) | (pl.col("rec") != pl.col("rec").shift(1))
-    max_depth = pairs["depth"].max() or 2
-    path = pl.col("key")
-    for level in range(max_depth - 1, 1, -1):
-        # the list key open at `level` for deeper pairs; reset by any pair at or above it
-        mark = (pl.when((pl.col("depth") == level) & pl.col("is_list")).then(pl.col("key"))
-                .when(pl.col("depth") <= level).then(pl.lit("")))
-        carried = pl.when(new_list.fill_null(True)).then(pl.lit("")).otherwise(mark.shift(1)).forward_fill()
-        pairs = pairs.with_columns(carried.alias(f"_a{level}"))
-        prefix = pl.when((pl.col("depth") > level) & (pl.col(f"_a{level}").fill_null("") != "")).then(
-            pl.col(f"_a{level}") + ".").otherwise(pl.lit(""))
-        path = prefix + path
-    return pairs.with_columns(key=path, value=pl.when(pl.col("is_list")).then(None).otherwise(
-        unquote(pl.col("value").fill_null(""))))
-
-
-def _typed(top: pl.DataFrame) -> pl.DataFrame:
-    """Pivot the attributes of ATTRIBUTE_COLUMNS into typed columns, one row per block."""
-    known = top.filter(pl.col("name").is_in(list(ATTRIBUTE_COLUMNS)))
-    mapping = {name: col for name, (col, _) in ATTRIBUTE_COLUMNS.items()}
-    known = known.select("rec", col=pl.col("name").replace_strict(mapping), value=pl.col("value"))
-    if known.height == 0:
-        return pl.DataFrame(schema={"rec": pl.UInt32})
-    wide = known.pivot(on="col", index="rec", values="value", aggregate_function="first")
-    exprs = []
+def _typed(raw: dict[str, pl.Series]) -> list[pl.Series | pl.Expr]:
+    """Typed columns from the raw first value of each attribute (one row per block)."""
+    exprs: list[pl.Expr] = []
     for name, (col, kind) in ATTRIBUTE_COLUMNS.items():
-        if col not in wide.columns:
+        if col not in raw:
             continue
-        raw = pl.col(col).str.strip_chars()
+        value = raw[col].str.strip_chars()
         if kind == "str":
-            exprs.append(unquote(raw).alias(col))
+            exprs.append(unquote(pl.lit(value)).alias(col))
         elif kind == "connid":
-            exprs.append(unquote(raw).str.to_lowercase().alias(col))
+            exprs.append(unquote(pl.lit(value)).str.to_lowercase().alias(col))
         elif kind == "hex":
-            exprs.append(raw.str.to_integer(base=16, dtype=pl.UInt64, strict=False).alias(col))
+            exprs.append(pl.lit(value).str.to_integer(base=16, dtype=pl.UInt64, strict=False).alias(col))
         else:
-            exprs.append(unquote(raw).str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False).alias(col))
-    label = [pl.col("_timein_secs").str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1).alias("_timein_label")
-             ] if "_timein_secs" in wide.columns else []
-    return wide.select("rec", *exprs, *label)
+            exprs.append(unquote(pl.lit(value)).str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False).alias(col))
+    if "_timein_secs" in raw:
+        exprs.append(pl.lit(raw["_timein_secs"]).str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1).alias("_timein_label"))
+    return exprs
 
 
-def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _byte_at(t: Tokens, b: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The byte at offset ``at`` of buffer ``b`` for each row."""
+    out = t.buffers[0][np.where(b == 0, at, 0)]
+    for i in range(1, len(t.buffers)):
+        mine = np.flatnonzero(b == i)
+        out[mine] = t.buffers[i][at[mine]]
+    return out
+
+
+def _first_per_event(ev: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first of ``rows`` (token order) for each event: (event index, row)."""
+    e = ev[rows]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = e[1:] != e[:-1]
+    return e[first], rows[first]
+
+
+def _column(t: Tokens, which: str, n_ev: int, ev_rows: np.ndarray, rows: np.ndarray, name: str) -> pl.Series:
+    """A String column of ``n_ev`` rows holding the ``which`` span of token ``rows`` at ``ev_rows``."""
+    b = np.zeros(n_ev, np.int64)
+    s = np.zeros(n_ev, np.int64)
+    n = np.full(n_ev, -1, np.int64)
+    b[ev_rows] = getattr(t, f"{which}_b")[rows]
+    s[ev_rows] = getattr(t, f"{which}_s")[rows]
+    n[ev_rows] = getattr(t, f"{which}_n")[rows]
+    return string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0, name=name)
+
+
+def _nested_keys(t: Tokens, pairs: np.ndarray, new_list: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Key spans of pairs with ``parent.child`` paths for pairs inside ``(list)`` pairs."""
+    kb, ks, kn = t.key_b[pairs].copy(), t.key_s[pairs].copy(), t.key_n[pairs].copy()
+    depth, is_list = t.depth[pairs], t.is_list[pairs]
+    max_depth = int(depth.max()) if len(depth) else 2
+    idx = np.arange(len(pairs))
+    anchors = []
+    for level in range(2, max_depth):
+        # the list key open at `level` for deeper pairs: the last pair at or above `level`
+        # (after the list started) — when it is a `(list)` pair at `level`
+        marked = depth <= level
+        event = new_list.copy()
+        event[1:] |= marked[:-1]
+        last = np.maximum.accumulate(np.where(event, idx, -1))
+        src = np.maximum(last - 1, 0)
+        open_key = (last >= 1) & ~new_list[np.maximum(last, 0)] & (depth[src] == level) & is_list[src]
+        anchor = np.where(open_key & (depth > level) & (kn[src] > 0), src, -1)
+        anchors.append(anchor)
+    if not anchors:
+        return kb, ks, kn
+    rows = np.flatnonzero(np.any(np.stack(anchors) >= 0, axis=0))
+    if not len(rows):
+        return kb, ks, kn
+    parts = []
+    for anchor in anchors:
+        a = anchor[rows]
+        key = string_views(t.buffers, ks[np.maximum(a, 0)], np.maximum(kn[np.maximum(a, 0)], 0),
+                           kb[np.maximum(a, 0)], valid=a >= 0)
+        parts.append((key + ".").fill_null(""))
+    own = string_views(t.buffers, ks[rows], np.maximum(kn[rows], 0), kb[rows], valid=kn[rows] >= 0)
+    path = pl.select(pl.concat_str([pl.lit(p) for p in parts] + [pl.lit(own)])).to_series()
+    buf, [(s, n)] = to_buffer([path])
+    kb[rows], ks[rows], kn[rows] = len(t.buffers), s, n
+    t.buffers.append(buf)
+    return kb, ks, kn
+
+
+def _lists(t: Tokens, n_ev: int, ev: np.ndarray, keys: tuple, vals: tuple, rows: np.ndarray,
+           names: tuple[str, str] = ("key", "value")) -> pl.Series:
+    """List(Struct(key, value)) column from the spans of ``rows`` (indices into ``keys``/``vals``)."""
+    e = ev[rows]
+    if len(e) > 1 and (np.diff(e) < 0).any():
+        order = np.argsort(e, kind="stable")
+        rows, e = rows[order], e[order]
+    kb, ks, kn = (x[rows] for x in keys)
+    vb, vs, vn = (x[rows] for x in vals)
+    key = string_views(t.buffers, ks, np.maximum(kn, 0), kb, valid=kn >= 0).to_arrow()
+    value = string_views(t.buffers, vs, np.maximum(vn, 0), vb, valid=vn >= 0).to_arrow()
+    offsets = np.searchsorted(e, np.arange(n_ev + 1)).astype(np.int32)
+    struct = pa.StructArray.from_arrays([key, value], names=list(names))
+    return pl.Series(pa.ListArray.from_arrays(pa.array(offsets), struct))
+
+
+def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int],
+                   buf: np.ndarray | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Turn event blocks into rows.
 
     Parameters
@@ -200,9 +190,14 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.Da
     lines : polars.DataFrame
         Lines of event records: ``rec``, ``order`` (an even Int64 position: odd
         values are used for pairs found inline after ``(list)``), ``kind``, ``text``,
-        ``source``, ``line``; the first line of each record is its header.
+        ``is_start``; the first line of each record is its header. The lines of
+        one record are consecutive.
     warnings : dict
         Counters to increment (``kv_count_mismatch``).
+    buf : numpy.ndarray, optional
+        The padded log bytes the lines were cut from; ``lines`` then has ``_s``
+        and ``_e`` (byte span of each line) and no text is copied. Without it
+        the block lines are written to a buffer of their own.
 
     Returns
     -------
@@ -216,63 +211,129 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.Da
     heads = lines.filter(pl.col("is_start"))
     events = block_headers(heads.select("rec", "kind", "text"))
     body = lines.filter(~pl.col("is_start") & pl.col("kind").is_in(["cont", "space_cont"]))
-    att = _attr_lines(body)
-    malformed = att.filter(
-        ((pl.col("depth") == 1) & pl.col("name").is_null() & pl.col("note").is_null())
-        | ((pl.col("depth") >= 2) & pl.col("key").is_null())
-        | pl.col("depth").is_null()
-    ).select("order", reason=pl.lit("malformed line inside a T-Library block"))
-    top = att.filter(pl.col("name").is_not_null())
+    if buf is None:
+        buf, [(start, length)] = to_buffer([body["text"] + "\n"])
+        end = start + length - 1
+    else:
+        start, end = body["_s"].to_numpy(), body["_e"].to_numpy()
+    t = tokenize(buf, start, end, body["rec"].to_numpy(), body["order"].to_numpy(), body["text"])
+    n_ev = events.height
+    head_rec = heads["rec"].to_numpy().astype(np.int64)
+    by_rec = np.argsort(head_rec, kind="stable")
+    at = np.minimum(np.searchsorted(head_rec[by_rec], t.rec), max(n_ev - 1, 0))
+    ev = by_rec[at] if n_ev else np.zeros(len(t.rec), np.int64)
+    known = (head_rec[ev] == t.rec) if n_ev else np.zeros(len(t.rec), bool)
+    malformed = pl.DataFrame({"order": t.order[t.kind == 0]}, schema={"order": pl.Int64}).with_columns(
+        reason=pl.lit("malformed line inside a T-Library block"))
 
-    typed = _typed(top)
-    events = events.join(typed, on="rec", how="left")
+    # typed columns: the first value of each attribute in each block
+    is_name = (t.kind == NAME) & known
+    rows = np.flatnonzero(is_name & (t.name_id >= 0) & (t.name_id < _N_TYPED))
+    rows = rows[np.argsort(t.name_id[rows].astype(np.int8), kind="stable")]
+    bounds = np.searchsorted(t.name_id[rows], np.arange(_N_TYPED + 1))
+    raw = {}
+    for i, (col, _) in enumerate(ATTRIBUTE_COLUMNS.values()):
+        group = rows[bounds[i]:bounds[i + 1]]
+        if len(group):
+            e, first = _first_per_event(ev, group)
+            raw[col] = _column(t, "val", n_ev, e, first, col)
+    columns: dict[str, pl.Series] = {}
+    e, first = _first_per_event(ev, np.flatnonzero((t.kind == NOTE) & known))
+    columns["note"] = _column(t, "name", n_ev, e, first, "note")
 
-    notes = att.filter(pl.col("note").is_not_null()).group_by("rec").agg(note=pl.col("note").first())
-    events = events.join(notes, on="rec", how="left")
+    # key-value pairs: owner = the last named depth-1 line, when the last depth-1 line is in the block
+    idx = np.arange(len(t.rec))
+    top = t.depth == 1
+    last_top = np.maximum.accumulate(np.where(top, idx, -1))
+    last_name = np.maximum.accumulate(np.where(top & (t.kind == NAME), idx, -1))
+    same = (last_top >= 0) & (t.rec[np.maximum(last_top, 0)] == t.rec)
+    owner = np.where(same & (last_name >= 0), last_name, -1)
+    pairs = np.flatnonzero((t.kind == PAIR) & known)
+    p_owner = owner[pairs]
+    has_owner = p_owner >= 0
+    owner_id = np.where(has_owner, t.name_id[np.maximum(p_owner, 0)], len(VOCAB))
+    owner_key = np.where(has_owner, t.name_hash[np.maximum(p_owner, 0)], 0)
+    new_list = np.ones(len(pairs), dtype=bool)
+    new_list[1:] = ((owner_key[1:] != owner_key[:-1]) | (t.rec[pairs][1:] != t.rec[pairs][:-1])
+                    | ~has_owner[1:] | ~has_owner[:-1])
+    keys = _nested_keys(t, pairs, new_list)
+    # values: quotes stripped; a `(list)` pair has none
+    vb, vs, vn = t.val_b[pairs], t.val_s[pairs].copy(), np.maximum(t.val_n[pairs], 0)
+    quoted = (vn >= 2) & (_byte_at(t, vb, vs) == 39) & (_byte_at(t, vb, vs + np.maximum(vn - 1, 0)) == 39)
+    vs[quoted] += 1
+    vn[quoted] -= 2
+    vn[t.is_list[pairs]] = -1
+    vals = (vb, vs, vn)
+    kv_col = _KV_OF[owner_id]
+    for c, name in enumerate(_KV_COLUMNS):
+        columns[name] = _lists(t, n_ev, ev[pairs], keys, vals, np.flatnonzero(kv_col == c)).alias(name)
+    _check_declared(t, pairs, p_owner, owner_id, kv_col, ev, is_name, warnings)
 
-    pairs = _kv_pairs(att)
-    kv_owner = pl.col("owner").replace_strict(KV_ATTRIBUTES, default=None)
-    listed = pairs.with_columns(column=kv_owner)
-    for column in dict.fromkeys(KV_ATTRIBUTES.values()):
-        # pairs are in block order already; group_by keeps it within each block
-        agg = (listed.filter(pl.col("column") == column)
-               .group_by("rec").agg(pl.struct(key=pl.col("key"), value=pl.col("value")).alias(column)))
-        events = events.join(agg, on="rec", how="left")
+    # everything not typed and not a known list stays in `attributes`, nothing lost
+    columns["attributes"] = _attributes(t, n_ev, ev, is_name, pairs, p_owner, kv_col, keys, vals)
 
-    # Declared pair counts (`[size] b0 b1 …`) are only a check (§5.4).
-    declared = top.filter(pl.col("name").is_in(list(KV_ATTRIBUTES))).select(
-        "rec", owner=pl.col("name"),
-        declared=pl.when(pl.col("value").str.contains(_LIST_HDR))
-        .then(pl.col("value").str.replace(_LIST_HDR + ".*$", "$2$3"))
-        .str.to_integer(base=16, strict=False))
-    actual = pairs.filter(pl.col("depth") == 2).group_by("rec", "owner").agg(actual=pl.len())
-    check = declared.join(actual, on=["rec", "owner"], how="left").with_columns(pl.col("actual").fill_null(0))
-    mismatches = check.filter(pl.col("declared").is_not_null() & (pl.col("declared") != pl.col("actual"))).height
+    ext = np.flatnonzero(kv_col == _KV_COLUMNS.index("extensions"))
+    found = pl.DataFrame({
+        "ev": ev[pairs][ext],
+        "key": string_views(t.buffers, keys[1][ext], np.maximum(keys[2][ext], 0), keys[0][ext], valid=keys[2][ext] >= 0),
+        "value": string_views(t.buffers, vs[ext], np.maximum(vn[ext], 0), vb[ext], valid=vn[ext] >= 0),
+    }).filter(pl.col("key").is_in(["ReleasingParty", "AgentStatus"])).unique(["ev", "key"], keep="first",
+                                                                             maintain_order=True)
+    rp = found.filter(pl.col("key") == "ReleasingParty")
+    st = found.filter(pl.col("key") == "AgentStatus")
+    party = pl.Series("releasing_party", [None] * n_ev, dtype=pl.String)
+    party = party.scatter(rp["ev"], rp["value"].str.strip_chars().str.slice(0, 1)
+                          .replace_strict(RELEASING_PARTY, default=None, return_dtype=pl.String))
+    status = pl.Series("agent_status", [None] * n_ev, dtype=pl.Int8)
+    status = status.scatter(st["ev"], st["value"].str.extract(r"(-?\d+)", 1).cast(pl.Int8, strict=False))
+    events = events.with_columns(*_typed(raw), *columns.values(), party, status)
+    events = events.with_columns(agent_status=pl.when(pl.col("event").is_in(list(AGENT_STATUS_EVENTS)))
+                                 .then(pl.col("agent_status")))
+    return events, malformed
+
+
+def _check_declared(t: Tokens, pairs, p_owner, owner_id, kv_col, ev, is_name, warnings) -> None:
+    """Declared pair counts (``[size] b0 b1 …``) are only a check (§5.4): count the mismatches."""
+    heads = np.flatnonzero(is_name & (_KV_OF[np.where(t.name_id >= 0, t.name_id, len(VOCAB))] >= 0))
+    if not len(heads):
+        return
+    value = string_views(t.buffers, t.val_s[heads], np.maximum(t.val_n[heads], 0), t.val_b[heads],
+                         valid=t.val_n[heads] >= 0)
+    declared = (pl.select(pl.when(pl.lit(value).str.contains(_LIST_HDR))
+                          .then(pl.lit(value).str.replace(_LIST_HDR + ".*$", "$2$3"))
+                          .str.to_integer(base=16, strict=False)).to_series().to_numpy())
+    two = np.flatnonzero((t.depth[pairs] == 2) & (kv_col >= 0))
+    actual = pl.DataFrame({"ev": ev[pairs][two], "id": owner_id[two]}).group_by("ev", "id").len()
+    check = pl.DataFrame({"ev": ev[heads], "id": t.name_id[heads].astype(np.int64), "declared": declared}).join(
+        actual, on=["ev", "id"], how="left").with_columns(pl.col("len").fill_null(0))
+    mismatches = check.filter(pl.col("declared").is_not_null() & (pl.col("declared") != pl.col("len"))).height
     if mismatches:
         key = "key-value lists whose pair count differs from the declared one"
         warnings[key] = warnings.get(key, 0) + mismatches
 
-    # Everything not typed and not a known list stays in `attributes`, nothing lost.
-    other_top = top.filter(~pl.col("name").is_in(list(ATTRIBUTE_COLUMNS)) & ~pl.col("name").is_in(list(KV_ATTRIBUTES)))
-    other_pairs = pairs.filter(kv_owner.is_null()).select(
-        "rec", "order", name=pl.col("owner").fill_null("") + "." + pl.col("key"), value=pl.col("value"))
-    others = pl.concat([other_top.select("rec", "order", "name", pl.col("value").fill_null("")), other_pairs])
-    if other_pairs.height:
-        others = others.sort("rec", "order")
-    attrs = others.group_by("rec").agg(
-        attributes=pl.struct(name=pl.col("name"), value=pl.col("value")))
-    events = events.join(attrs, on="rec", how="left")
 
-    ext = listed.filter(pl.col("column") == "extensions")
-    rp = ext.filter(pl.col("key") == "ReleasingParty").group_by("rec").agg(
-        releasing_party=pl.col("value").first().str.strip_chars().str.slice(0, 1)
-        .replace_strict(RELEASING_PARTY, default=None))
-    status = ext.filter(pl.col("key") == "AgentStatus").group_by("rec").agg(
-        agent_status=pl.col("value").first().str.extract(r"(-?\d+)", 1).cast(pl.Int8, strict=False))
-    events = events.join(rp, on="rec", how="left").join(status, on="rec", how="left")
-    events = events.with_columns(agent_status=pl.when(pl.col("event").is_in(list(AGENT_STATUS_EVENTS)))
-                                 .then(pl.col("agent_status")))
-    for column in ("user_data", "extensions", "reasons"):
-        events = events.with_columns(pl.col(column).fill_null(pl.lit([], dtype=pl.List(KV))))
-    events = events.with_columns(pl.col("attributes").fill_null(pl.lit([], dtype=pl.List(ATTR))))
-    return events, malformed
+def _attributes(t: Tokens, n_ev, ev, is_name, pairs, p_owner, kv_col, keys, vals) -> pl.Series:
+    """``attributes``: untyped top-level attributes and pairs of unknown lists, in block order."""
+    m = len(t.rec)
+    nb, ns, nn = np.zeros(m, np.int64), np.zeros(m, np.int64), np.full(m, -1, np.int64)
+    vb, vs, vn = np.zeros(m, np.int64), np.zeros(m, np.int64), np.full(m, -1, np.int64)
+    top = np.flatnonzero(is_name & (t.name_id == OTHER))
+    nb[top], ns[top], nn[top] = t.name_b[top], t.name_s[top], t.name_n[top]
+    vb[top], vs[top], vn[top] = t.val_b[top], t.val_s[top], np.maximum(t.val_n[top], 0)
+    other = np.flatnonzero(kv_col < 0)
+    if len(other):
+        own = p_owner[other]
+        owner = string_views(t.buffers, t.name_s[np.maximum(own, 0)], np.maximum(t.name_n[np.maximum(own, 0)], 0),
+                             t.name_b[np.maximum(own, 0)], valid=own >= 0)
+        key = string_views(t.buffers, keys[1][other], np.maximum(keys[2][other], 0), keys[0][other],
+                           valid=keys[2][other] >= 0)
+        buf, [(s, n)] = to_buffer([owner.fill_null("") + "." + key])
+        at = pairs[other]
+        nb[at], ns[at], nn[at] = len(t.buffers), s, n
+        t.buffers.append(buf)
+        vb[at], vs[at], vn[at] = (x[other] for x in vals)
+    rows = np.flatnonzero(nn >= 0) if len(other) else top
+    # a pair without key has a null name, but still belongs to the list
+    if len(other):
+        rows = np.union1d(rows, pairs[other])
+    return _lists(t, n_ev, ev, (nb, ns, nn), (vb, vs, vn), rows, ("name", "value")).alias("attributes")

@@ -1,0 +1,98 @@
+"""Zero-copy string columns: byte spans of a log buffer as a Polars String Series.
+
+Polars stores strings as Arrow *string views*: 16 bytes per value holding the
+length and either the whole string (≤ 12 bytes) or its first 4 bytes, a buffer
+index and an offset. Views of spans of the log's own bytes can therefore be
+written with a few NumPy array operations, and any substring (an attribute
+name, a value, a key) becomes a column without copying one byte of text —
+the reader's attribute split costs index arithmetic, not string work.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+#: word k of an inline view keeps the bytes 4k … 4k+3 below the length: mask by bytes left.
+_KEEP = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], dtype=np.uint32)
+
+
+def padded(data: bytes) -> np.ndarray:
+    """The bytes with 16 zero bytes appended, as ``uint8`` (so 12-byte reads never overrun).
+
+    Examples
+    --------
+    >>> padded(b"ab").size
+    18
+    """
+    return np.frombuffer(data + bytes(16), dtype=np.uint8)
+
+
+def words32(buf: np.ndarray) -> np.ndarray:
+    """Little-endian ``uint32`` read at *every* byte offset of a padded buffer (a strided view).
+
+    Examples
+    --------
+    >>> hex(int(words32(padded(b"abcde"))[1]))
+    '0x65646362'
+    """
+    return np.ndarray((buf.size - 3,), dtype="<u4", buffer=buf, strides=(1,))
+
+
+def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarray,
+                 bufidx: np.ndarray | None = None, valid: np.ndarray | None = None,
+                 name: str = "") -> pl.Series:
+    """A String Series of byte spans ``buffers[bufidx][start:start+length]``.
+
+    Parameters
+    ----------
+    buffers : list of numpy.ndarray
+        ``uint8`` buffers made by :func:`padded`; their bytes must be valid UTF-8
+        at every span boundary (spans are cut at ASCII delimiters).
+    start, length : numpy.ndarray
+        Integer byte offsets and lengths (< 2 GiB).
+    bufidx : numpy.ndarray, optional
+        Buffer of each span (default: all in ``buffers[0]``).
+    valid : numpy.ndarray, optional
+        Boolean mask; False rows are null.
+    name : str
+        Name of the Series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> b = padded(b"\\tAttributeThisDN\\t'7001' and a longer tail")
+    >>> string_views([b], np.array([1, 17, 23]), np.array([15, 6, 18])).to_list()
+    ['AttributeThisDN', "'7001'", ' and a longer tail']
+    """
+    n = len(start)
+    start = np.asarray(start, dtype=np.int64)
+    length = np.asarray(length, dtype=np.uint32)
+    # Long views (> 12 bytes): prefix, buffer index, offset. Short ones: the bytes, zero-padded.
+    prefix = np.empty(n, dtype=np.uint32)
+    word2 = np.zeros(n, dtype=np.uint32) if bufidx is None else bufidx.astype(np.uint32)
+    word3 = start.astype(np.uint32)
+    short = np.flatnonzero(length <= 12)
+    for i, buf in enumerate(buffers):
+        w = words32(buf)
+        if len(buffers) == 1:
+            prefix[:] = w[start]
+            rows = short
+        else:
+            mine = word2 == i
+            prefix[mine] = w[start[mine]]
+            rows = short[mine[short]]
+        at, left = start[rows], length[rows].astype(np.int64)
+        word2[rows] = w[at + 4] & _KEEP[np.clip(left - 4, 0, 4)]
+        word3[rows] = w[at + 8] & _KEEP[np.clip(left - 8, 0, 4)]
+    prefix &= _KEEP[np.minimum(length, 4)]
+    views = np.stack([length, prefix, word2, word3], axis=1)
+    validity = None
+    nulls = 0
+    if valid is not None and not valid.all():
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        nulls = int(n - np.count_nonzero(valid))
+    arr = pa.Array.from_buffers(pa.string_view(), n, [validity, pa.py_buffer(views)]
+                                + [pa.py_buffer(b) for b in buffers], null_count=nulls)
+    return pl.Series(name, arr)
