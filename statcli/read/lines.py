@@ -10,12 +10,13 @@ category its lines fall in. SIP messages are consumed by their byte count
 from __future__ import annotations
 
 import codecs
-import io
 
+import numpy as np
 import polars as pl
 
 from statcli.errors import UserError
 from statcli.read.timestamps import parse_stamps
+from statcli.read.views import find_byte, padded, string_views
 
 # Decoding: UTF-8, with invalid bytes taken as Latin-1 (lossless: every byte maps to
 # one character and back), so Latin-1 user data survives and nothing aborts a file.
@@ -61,12 +62,57 @@ _SIP_TAIL = (r"(?:SIPTR: Received|Sending) +\[[^\]]*\] (\d+) bytes (?:from|to) \
              r"(?:>>>>>|<<<<<|>>>|<<<)\s*$")
 
 
+def split_lines(data: bytes, prefix: bytes = b"") -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Cut log bytes into lines without copying them into strings.
+
+    A leading BOM of ``data`` and one trailing CR per line are left out of the
+    spans. Input that is not UTF-8 is decoded with invalid bytes read as
+    Latin-1 (lossless) and re-encoded, so every span is valid UTF-8.
+
+    Parameters
+    ----------
+    data : bytes
+        The log bytes.
+    prefix : bytes
+        Lines to put in front (already UTF-8, ending with a newline): the
+        unfinished record of the previous segment.
+
+    Returns
+    -------
+    (buf, start, end, non_utf8)
+        The padded buffer (:func:`statcli.read.views.padded`), the byte span of
+        every line and the number of lines of ``data`` that were not UTF-8.
+
+    Examples
+    --------
+    >>> buf, start, end, bad = split_lines(b"\\xef\\xbb\\xbfa\\r\\n\\nb\\xe9")
+    >>> [bytes(buf[s:e]).decode() for s, e in zip(start, end)], bad
+    (['a', '', 'bé'], 1)
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    bad = 0
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            bad = sum(1 for raw in data.split(b"\n") if _not_utf8(raw))
+            data = data.decode("utf-8", errors="statcli-latin1").encode("utf-8")
+    buf = padded(prefix + data)
+    size = len(prefix) + len(data)
+    end = find_byte(buf, 10, 0, size)
+    if size and buf[size - 1] != 10:
+        end = np.append(end, size)
+    start = np.concatenate([[0], end[:-1] + 1]) if len(end) else end.copy()
+    end = end - ((end > start) & (buf[np.maximum(end - 1, 0)] == 13))
+    return buf, start, end, bad
+
+
 def decode_lines(data: bytes) -> tuple[pl.Series, int]:
     """Split log bytes into lines (a String Series) and count non-UTF-8 lines.
 
-    A leading BOM and one trailing CR per line are removed. Valid UTF-8 takes a
-    fast multi-threaded path; other input is decoded with invalid bytes read
-    as Latin-1.
+    The Series holds views of the log bytes (:func:`split_lines`); a leading BOM
+    and one trailing CR per line are removed.
 
     Examples
     --------
@@ -74,29 +120,22 @@ def decode_lines(data: bytes) -> tuple[pl.Series, int]:
     >>> s.to_list(), bad
     (['a', '', 'bé'], 1)
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    if not data:
-        return pl.Series("text", [], dtype=pl.String), 0
-    expected = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if b"\x1f" not in data:
-        try:
-            df = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
-                             new_columns=["text"], schema={"text": pl.String})
-            if df.height == expected:
-                return df["text"].fill_null(""), 0
-        except pl.exceptions.PolarsError:
-            pass
-    bad = 0
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="statcli-latin1")
-        bad = sum(1 for raw in data.split(b"\n") if _not_utf8(raw))
-    parts = text.split("\n")
-    if text.endswith("\n"):
-        parts.pop()
-    return pl.Series("text", parts, dtype=pl.String).str.strip_suffix("\r"), bad
+    buf, start, end, bad = split_lines(data)
+    return string_views([buf], start, end - start, name="text"), bad
+
+
+def segment_bytes(segment) -> bytes:
+    """The bytes of one segment (a :class:`statcli.read.sources.Segment`).
+
+    Raises
+    ------
+    UserError
+        Binary data (a NUL byte in the first 64 KB): not a text log.
+    """
+    data = segment.read_bytes()
+    if b"\x00" in data[:65536]:
+        raise UserError(f"{segment.name} is not a text log (binary data)")
+    return data
 
 
 def segment_lines(segment) -> tuple[pl.Series, int, bool, int]:
@@ -114,9 +153,7 @@ def segment_lines(segment) -> tuple[pl.Series, int, bool, int]:
     UserError
         Binary data (a NUL byte in the first 64 KB): not a text log.
     """
-    data = segment.read_bytes()
-    if b"\x00" in data[:65536]:
-        raise UserError(f"{segment.name} is not a text log (binary data)")
+    data = segment_bytes(segment)
     text, bad = decode_lines(data)
     return text, len(data), b"\r\n" in data, bad
 
@@ -152,7 +189,7 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
     is_tab = pl.col("text").str.starts_with("\t")
     # TAB-led lines (most of a T-Server log) are continuation lines by their first byte;
     # every other test runs only on the column-0 lines.
-    col0 = parse_stamps(base.filter(~is_tab))
+    col0 = parse_stamps(base.filter(~is_tab).select("_pos", "text"))
     text = pl.col("text")
     # Materialise the pieces the rules below test several times (eager frames do not share them).
     col0 = col0.with_columns(

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from statcli.catalog.tlib import ATTRIBUTE_COLUMNS, KV_ATTRIBUTES
-from statcli.read.views import padded, string_views
+from statcli.read.views import find_byte, padded, string_views
 
 #: Attribute names recognised by id: the typed columns, then the key-value lists.
 VOCAB: list[str] = list(ATTRIBUTE_COLUMNS) + list(KV_ATTRIBUTES)
@@ -142,7 +142,7 @@ def usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str
         depth += (buf[start + k] == 9) & (depth == k)
     p = start + depth
     lo, hi = (int(start.min()), int(end.max())) if m else (0, 0)
-    tabs = np.flatnonzero(buf[lo:hi] == 9) + lo
+    tabs = find_byte(buf, 9, lo, hi)
     tabs = np.append(tabs, np.iinfo(np.int64).max)
     bt = tabs[np.searchsorted(tabs, p)]
     has_tab = (bt < end) & (depth > 0) & (depth < _MAX_TABS)

@@ -26,14 +26,16 @@ from dataclasses import dataclass, field
 from datetime import date as date_type
 from typing import Callable, Iterable
 
+import numpy as np
 import polars as pl
 
 from statcli.errors import StrictError, UserError
 from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
                                  parse_date_option)
 from statcli.read.blocks import extract_blocks
-from statcli.read.lines import BLOCKS, FREE_TEXT, KIND, LINE_KINDS, classify, consume_sip, segment_lines
+from statcli.read.lines import BLOCKS, FREE_TEXT, KIND, LINE_KINDS, classify, consume_sip, segment_bytes, split_lines
 from statcli.read.sources import Stream, collect_segments, group_streams
+from statcli.read.views import string_views
 from statcli.schema import EVENTS, conform
 
 Sources = str | os.PathLike | Iterable[str | os.PathLike]
@@ -211,27 +213,29 @@ class _StreamState:
     rec_offset: int = 0
 
 
-def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: bool,
-             keep_tail: bool) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+def _process(chunk: pl.DataFrame, buf: np.ndarray, state: _StreamState, acct: _Accounting, crlf: bool,
+             keep_tail: bool) -> tuple[pl.DataFrame, int]:
     """Classify a chunk of one stream; return its event rows (log_time, no ts yet).
 
-    With ``keep_tail`` the last record is not processed but returned, raw, to
-    be read again in front of the next segment: it may continue there (§2.4).
+    ``chunk`` holds ``text``, ``source``, ``line`` and the byte span ``_s``/``_e``
+    of each line in ``buf``. With ``keep_tail`` the last record is not
+    processed: the returned count of processed lines tells where it starts, to
+    be read again with the next chunk or segment, where it may continue (§2.4).
     """
     df = consume_sip(classify(chunk), crlf)
     df = _records(df, state.rec_offset).with_row_index("pos")
-    tail = None
+    cut = df.height
     if keep_tail:
         starts = df["is_start"].arg_true()
         cut = int(starts[-1]) if len(starts) else 0
-        tail, df = chunk.slice(cut), df.slice(0, cut)
+        df = df.slice(0, cut)
     if df.height == 0:
-        return pl.DataFrame(), tail
+        return pl.DataFrame(), cut
     state.rec_offset = int(df["rec"].max() or state.rec_offset) + 1
 
     blocks = df.filter(pl.col("rec_kind").is_in(_EVENT_STARTS) & (pl.col("cat") == "event"))
     events, malformed = extract_blocks(blocks.with_columns(order=pl.col("pos").cast(pl.Int64) * 2),
-                                       acct.warnings)
+                                       acct.warnings, buf)
     events = events.filter(pl.col("event").str.starts_with("Event"))
     bad = malformed.select(pos=(pl.col("order") // 2).cast(pl.UInt32), reason="reason")
     if bad.height:
@@ -268,27 +272,54 @@ def _process(chunk: pl.DataFrame, state: _StreamState, acct: _Accounting, crlf: 
     # a dump before any stamp takes the first one after it.
     timeline = df.select("pos").join(times, on="pos", how="left").with_columns(
         pl.col("log_time").forward_fill().backward_fill())
-    return events.join(timeline, on="pos", how="left"), tail
+    return events.join(timeline, on="pos", how="left"), cut
+
+
+@dataclass
+class _Carry:
+    """The unfinished last record of a segment, read again in front of the next one."""
+
+    text: bytes = b""
+    sources: list[str] = field(default_factory=list)
+    src: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    line: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+
+
+def _chunk_frame(buf, start, end, src, line, names, a, b) -> pl.DataFrame:
+    s, e, codes = start[a:b], end[a:b], src[a:b]
+    if len(codes) and codes[0] == codes[-1] and (codes == codes[0]).all():
+        source = pl.lit(names[int(codes[0])], pl.String)
+    else:
+        source = pl.Series(codes).replace_strict(dict(enumerate(names)), return_dtype=pl.String)
+    return pl.DataFrame({"text": string_views([buf], s, e - s), "line": line[a:b], "_s": s, "_e": e}
+                        ).with_columns(source=source)
 
 
 def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
                    advance: Callable[[int], None], segments_read: list[str]) -> tuple[pl.DataFrame, dict]:
     state = _StreamState()
-    carry = None
+    carry = _Carry()
     pieces = []
     info: dict = {}
     for i, seg in enumerate(stream.segments):
-        text, nbytes, crlf, bad = segment_lines(seg)
+        data = segment_bytes(seg)
+        nbytes, crlf = len(data), b"\r\n" in data
+        buf, start_b, end_b, bad = split_lines(data, prefix=carry.text)
         acct.warn("non-UTF-8 lines (decoded as Latin-1)", bad)
-        lines, header = pl.DataFrame({"text": text}), seg.header()
+        header = seg.header()
         segments_read.append(seg.name)
-        n = lines.height
+        c = len(carry.line)
+        n = len(start_b) - c
         if n == 0:
             acct.warn("empty files")
-        lines = lines.with_columns(source=pl.lit(seg.name), line=pl.int_range(1, n + 1, dtype=pl.Int64))
+        skip = min(header.n_lines, n)
         if header.n_lines:
-            acct.lines["header"] = acct.lines.get("header", 0) + min(header.n_lines, n)
-            lines = lines.slice(header.n_lines)
+            acct.lines["header"] = acct.lines.get("header", 0) + skip
+        names = carry.sources + [seg.name]
+        keep = np.r_[0:c, c + skip:c + n]
+        start_b, end_b = start_b[keep], end_b[keep]
+        src = np.concatenate([carry.src, np.full(n - skip, len(names) - 1)]).astype(np.int64)
+        line = np.concatenate([carry.line, np.arange(skip + 1, n + 1)]).astype(np.int64)
         if i == 0:
             info = {"server": header.app_name or seg.base, "offset": header.utc_offset,
                     "app_type": header.app_type}
@@ -302,22 +333,26 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
         last_segment = i == len(stream.segments) - 1
         # Work in chunks of lines so that memory stays bounded on large segments; each
         # chunk hands its unfinished last record to the next, like segments do.
-        starts = range(0, max(lines.height, 1), CHUNK_LINES)
-        done = 0
-        for j, offset in enumerate(starts):
-            chunk = lines.slice(offset, CHUNK_LINES)
+        total = len(start_b)
+        a, b, done = 0, min(CHUNK_LINES, total), 0
+        carry = _Carry()
+        while total:
+            keep_tail = not (last_segment and b == total)
+            chunk = _chunk_frame(buf, start_b, end_b, src, line, names, a, b)
+            events, cut = _process(chunk, buf, state, acct, crlf, keep_tail=keep_tail)
+            if events.height:
+                pieces.append(events)
             # progress in proportion to the lines of the segment handled so far
-            share = nbytes * min(offset + CHUNK_LINES, lines.height) // max(lines.height, 1)
-            if carry is not None:
-                chunk = pl.concat([carry, chunk])
-            carry = None
-            if chunk.height:
-                keep_tail = not (last_segment and j == len(starts) - 1)
-                events, carry = _process(chunk, state, acct, crlf, keep_tail=keep_tail)
-                if events.height:
-                    pieces.append(events)
+            share = nbytes * b // total
             advance(share - done)
             done = share
+            if b == total:
+                if keep_tail and a + cut < total:
+                    rest = chunk.slice(cut)
+                    carry = _Carry(text=(rest["text"].str.join("\n").item() + "\n").encode(), sources=names,
+                                   src=src[a + cut:], line=line[a + cut:])
+                break
+            a, b = a + cut, min(b + CHUNK_LINES, total)
         advance(nbytes - done)
     events = pl.concat(pieces, how="diagonal_relaxed") if pieces else pl.DataFrame()
     return events.with_columns(server=pl.lit(info.get("server"))) if events.height else events, info

@@ -29,6 +29,20 @@ def padded(data: bytes) -> np.ndarray:
     return np.frombuffer(data + bytes(16), dtype=np.uint8)
 
 
+def find_byte(buf: np.ndarray, byte: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
+    """Offsets of ``byte`` in ``buf[lo:hi]`` (int64), found block by block to stay in cache.
+
+    Examples
+    --------
+    >>> find_byte(np.frombuffer(b"a\\nbc\\n", dtype=np.uint8), 10).tolist()
+    [1, 4]
+    """
+    hi = buf.size if hi is None else hi
+    block = 1 << 22
+    parts = [np.flatnonzero(buf[a:min(a + block, hi)] == byte) + a for a in range(lo, hi, block)]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
 def words32(buf: np.ndarray) -> np.ndarray:
     """Little-endian ``uint32`` read at *every* byte offset of a padded buffer (a strided view).
 
