@@ -181,8 +181,7 @@ def _lists(t: Tokens, n_ev: int, ev: np.ndarray, keys: tuple, vals: tuple, rows:
     return pl.Series(pa.ListArray.from_arrays(pa.array(offsets), struct))
 
 
-def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int],
-                   buf: np.ndarray | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Turn event blocks into rows.
 
     Parameters
@@ -194,10 +193,6 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int],
         one record are consecutive.
     warnings : dict
         Counters to increment (``kv_count_mismatch``).
-    buf : numpy.ndarray, optional
-        The padded log bytes the lines were cut from; ``lines`` then has ``_s``
-        and ``_e`` (byte span of each line) and no text is copied. Without it
-        the block lines are written to a buffer of their own.
 
     Returns
     -------
@@ -208,15 +203,30 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int],
         ``malformed``: the block lines that fit no attribute grammar
         (``order``, ``reason``) — the caller counts them as skipped.
     """
-    heads = lines.filter(pl.col("is_start"))
-    events = block_headers(heads.select("rec", "kind", "text"))
+    heads = lines.filter(pl.col("is_start")).select("rec", "kind", "text")
     body = lines.filter(~pl.col("is_start") & pl.col("kind").is_in(["cont", "space_cont"]))
-    if buf is None:
-        buf, [(start, length)] = to_buffer([body["text"] + "\n"])
-        end = start + length - 1
-    else:
-        start, end = body["_s"].to_numpy(), body["_e"].to_numpy()
-    t = tokenize(buf, start, end, body["rec"].to_numpy(), body["order"].to_numpy(), body["text"])
+    # the block lines, each ending in a newline, become the buffer the tokens point into
+    buf, [(start, length)] = to_buffer([body["text"] + "\n"])
+    return block_events(buf, heads, start, start + length - 1, body["rec"].to_numpy(), body["order"].to_numpy(), warnings)
+
+
+def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: np.ndarray, rec: np.ndarray,
+                 order: np.ndarray, warnings: dict[str, int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`extract_blocks` on byte spans: header lines as a frame, block lines as spans of ``buf``.
+
+    Parameters
+    ----------
+    buf : numpy.ndarray
+        Padded log bytes (:func:`statcli.read.views.padded`).
+    heads : polars.DataFrame
+        ``rec``, ``kind``, ``text`` of each block's header line; the events come in this order.
+    start, end, rec, order : numpy.ndarray
+        Byte span, record id and (even) order of each block line, in block order.
+    warnings : dict
+        Counters to increment.
+    """
+    events = block_headers(heads)
+    t = tokenize(buf, start, end, rec, order)
     n_ev = events.height
     head_rec = heads["rec"].to_numpy().astype(np.int64)
     by_rec = np.argsort(head_rec, kind="stable")

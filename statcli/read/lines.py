@@ -166,30 +166,19 @@ def _not_utf8(raw: bytes) -> bool:
     return False
 
 
-def classify(lines: pl.DataFrame) -> pl.DataFrame:
-    """Add ``kind`` and the stamp columns to a frame of lines (column ``text``).
+def classify_col0(text: pl.Series) -> pl.DataFrame:
+    """Kind and stamp of lines that do not start with a TAB (one row per line, same order).
 
-    Returns the frame with ``st_form``, ``st_date``, ``st_tod``, ``st_len``,
-    ``kind`` and, for SIP headers, ``sip_bytes``; SIP body lines are re-kinded
-    ``sip_body`` by :func:`consume_sip`.
+    Returns ``kind`` (:data:`KIND`), ``st_form``, ``st_date``, ``st_tod``,
+    ``st_len`` and, for SIP headers, ``sip_bytes``.
 
     Examples
     --------
     >>> import polars as pl
-    >>> df = classify(pl.DataFrame({"text": [
-    ...     "@16:45:24.5939 [0] 8.1.101.25 distribute_event: message EventReleased",
-    ...     "\\tAttributeThisDN\\t'7001'",
-    ...     "16:45:24.594 Trc 04542 EventReleased sent to [5] (00000001 Stat 1.2.3.4:5)",
-    ...     "21:06:21.751: trunk ip addr 192.168.210.54",
-    ...     "$-CTI:PRM:ON_DN_IN_SERVICE:191:117", ""]}))
-    >>> df["kind"].to_list()
-    ['ev_hdr', 'cont', 'std', 'trace', 'handler', 'blank']
+    >>> classify_col0(pl.Series(["16:45:24.594 Trc 04542 EventX sent to [5]", "$+CTI", ""]))["kind"].to_list()
+    ['std', 'handler', 'blank']
     """
-    base = lines.with_row_index("_pos")
-    is_tab = pl.col("text").str.starts_with("\t")
-    # TAB-led lines (most of a T-Server log) are continuation lines by their first byte;
-    # every other test runs only on the column-0 lines.
-    col0 = parse_stamps(base.filter(~is_tab).select("_pos", "text"))
+    col0 = parse_stamps(pl.DataFrame({"text": text}))
     text = pl.col("text")
     # Materialise the pieces the rules below test several times (eager frames do not share them).
     col0 = col0.with_columns(
@@ -229,9 +218,94 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
         .when(first == " ").then(pl.lit("space_cont"))
         .otherwise(pl.lit("other"))
     )
-    col0 = col0.with_columns(kind=kind.cast(KIND)).drop("text", "_rest", "_msg", "_first", "_std")
+    return col0.with_columns(kind=kind.cast(KIND)).drop("text", "_rest", "_msg", "_first", "_std")
+
+
+def classify(lines: pl.DataFrame) -> pl.DataFrame:
+    """Add ``kind`` and the stamp columns to a frame of lines (column ``text``).
+
+    Returns the frame with ``st_form``, ``st_date``, ``st_tod``, ``st_len``,
+    ``kind`` and, for SIP headers, ``sip_bytes``; SIP body lines are re-kinded
+    ``sip_body`` by :func:`consume_sip`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> df = classify(pl.DataFrame({"text": [
+    ...     "@16:45:24.5939 [0] 8.1.101.25 distribute_event: message EventReleased",
+    ...     "\\tAttributeThisDN\\t'7001'",
+    ...     "16:45:24.594 Trc 04542 EventReleased sent to [5] (00000001 Stat 1.2.3.4:5)",
+    ...     "21:06:21.751: trunk ip addr 192.168.210.54",
+    ...     "$-CTI:PRM:ON_DN_IN_SERVICE:191:117", ""]}))
+    >>> df["kind"].to_list()
+    ['ev_hdr', 'cont', 'std', 'trace', 'handler', 'blank']
+    """
+    base = lines.with_row_index("_pos")
+    # TAB-led lines (most of a T-Server log) are continuation lines by their first byte;
+    # every other test runs only on the column-0 lines.
+    col0 = base.filter(~pl.col("text").str.starts_with("\t")).select("_pos", "text")
+    col0 = pl.concat([col0.select("_pos"), classify_col0(col0["text"])], how="horizontal")
     out = base.join(col0, on="_pos", how="left", maintain_order="left")
     return out.with_columns(kind=pl.col("kind").fill_null(pl.lit("cont", dtype=KIND))).drop("_pos")
+
+
+#: line kind → its code (the physical value of the :data:`KIND` Enum)
+CODE = {k: i for i, k in enumerate(LINE_KINDS)}
+
+
+def kinds(codes: np.ndarray) -> pl.Series:
+    """Kind codes as a :data:`KIND` Series.
+
+    Examples
+    --------
+    >>> kinds(np.array([1, 0])).to_list()
+    ['ev_hdr', 'blank']
+    """
+    return pl.Series("kind", np.asarray(codes, dtype=np.int64)).replace_strict(
+        dict(enumerate(LINE_KINDS)), return_dtype=KIND)
+
+
+def sip_bodies(kind: np.ndarray, length: np.ndarray, sip_bytes: np.ndarray, crlf: bool = False) -> np.ndarray:
+    """Which lines are the bodies of SIP messages, from each header's byte count.
+
+    Parameters
+    ----------
+    kind : numpy.ndarray
+        Kind codes (:data:`CODE`) of the lines, in order.
+    length : numpy.ndarray
+        Bytes of each line (without its line end).
+    sip_bytes : numpy.ndarray
+        The byte count of each ``sip_hdr`` line (other rows are ignored).
+    crlf : bool
+        The file has CRLF line ends: the byte count alone decides.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of body lines.
+    """
+    n = len(kind)
+    inside = np.zeros(n, dtype=bool)
+    hdr = np.flatnonzero(kind == CODE["sip_hdr"])
+    if not len(hdr):
+        return inside
+    # Each body line counts its length + 2 (CRLF; CRs stripped in transfer count as if present).
+    cum = np.cumsum(length.astype(np.int64) + 2)
+    end = np.searchsorted(cum, cum[hdr] + sip_bytes[hdr], side="left")  # first row reaching the target
+    end = np.where(end < n, end, n - 1)
+    strong_kinds = ["sip_hdr"] if crlf else ["ev_hdr", "std", "sip_hdr", "req_announce", "bsync_hdr"]
+    strong = np.flatnonzero(np.isin(kind, [CODE[k] for k in strong_kinds]))
+    # the next certain log record at least two rows on stops the body early
+    at = np.searchsorted(strong, hdr + 2, side="left")
+    stop = np.where(at < len(strong), strong[np.minimum(at, len(strong) - 1)], n)
+    last = np.minimum(end, stop - 1)
+    first = hdr + 1
+    ok = last >= first
+    delta = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(delta, first[ok], 1)
+    np.add.at(delta, last[ok] + 1, -1)
+    inside[:] = np.cumsum(delta[:n]) > 0
+    return inside
 
 
 def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:
@@ -243,6 +317,7 @@ def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:
     a log record (an event header, a standard line or another SIP header), the
     last safety stop of the reference; with CRLF (``crlf=True``) the byte
     count alone decides, so a body line that looks like a log line is still body.
+    See :func:`sip_bodies`.
 
     Examples
     --------
@@ -253,29 +328,9 @@ def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:
     >>> consume_sip(df)["kind"].to_list()
     ['sip_hdr', 'sip_body', 'sip_body', 'blank', 'std']
     """
-    if df.filter(pl.col("kind") == "sip_hdr").height == 0:
+    kind = df["kind"].to_physical().to_numpy()
+    if not (kind == CODE["sip_hdr"]).any():
         return df
-    idx = df.with_row_index("_r").with_columns(
-        _cum=(pl.col("text").str.len_bytes().cast(pl.Int64) + 2).cum_sum())
-    hdrs = idx.filter(pl.col("kind") == "sip_hdr").select(
-        "_r", _target=pl.col("_cum") + pl.col("sip_bytes"))
-    # the last line of each body: the first row whose cumulative size reaches the target
-    ends = hdrs.sort("_target").join_asof(
-        idx.select(pl.col("_cum").alias("_target"), pl.col("_r").alias("_end")).sort("_target"),
-        on="_target", strategy="forward")
-    strong_kinds = ["sip_hdr"] if crlf else ["ev_hdr", "std", "sip_hdr", "req_announce", "bsync_hdr"]
-    strong = idx.filter(pl.col("kind").is_in(strong_kinds)
-                        ).select(pl.col("_r").alias("_stop"), (pl.col("_r") - 1).alias("_key"))
-    ends = ends.sort("_r").join_asof(strong.sort("_key"), left_on="_r", right_on="_key",
-                                     strategy="forward", allow_exact_matches=False)
-    last = pl.min_horizontal(pl.col("_end").fill_null(idx.height - 1), pl.col("_stop").fill_null(idx.height) - 1)
-    spans = ends.select(start=pl.col("_r") + 1, stop=last).filter(pl.col("stop") >= pl.col("start"))
-    delta = pl.concat([
-        spans.select(pos=pl.col("start").cast(pl.Int64), d=pl.lit(1, pl.Int64)),
-        spans.select(pos=pl.col("stop").cast(pl.Int64) + 1, d=pl.lit(-1, pl.Int64)),
-    ]).group_by("pos").agg(pl.col("d").sum())
-    inside = (idx.select(pos=pl.col("_r").cast(pl.Int64))
-              .join(delta, on="pos", how="left", maintain_order="left")
-              .select(pl.col("d").fill_null(0).cum_sum() > 0)
-              .to_series())
-    return df.with_columns(kind=pl.when(inside).then(pl.lit("sip_body", dtype=KIND)).otherwise(pl.col("kind")))
+    inside = sip_bodies(kind, df["text"].str.len_bytes().to_numpy(), df["sip_bytes"].fill_null(0).to_numpy(), crlf)
+    return df.with_columns(kind=pl.when(pl.Series(inside)).then(pl.lit("sip_body", dtype=KIND))
+                           .otherwise(pl.col("kind")))

@@ -81,8 +81,8 @@ def vocab_ids(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[n
     sorted_mix = _VOCAB_MIX[_VOCAB_ORDER]
     at = np.minimum(np.searchsorted(sorted_mix, hm), len(VOCAB) - 1)
     cand = _VOCAB_ORDER[at]
-    # a hash hit is confirmed word by word: names of ≤ 32 bytes are then equal byte for byte
-    same = (h == _VOCAB_HASH[cand]).all(axis=1) & (length <= 32)
+    # equal mixes of the masked words and lengths: the same name (the vocabulary is ≤ 32 bytes)
+    same = (_VOCAB_MIX[cand] == hm) & (length <= 32)
     return np.where(same, cand, OTHER).astype(np.int32), hm
 
 
@@ -130,55 +130,104 @@ def _rstrip(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarra
     return length
 
 
-def usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str, np.ndarray]:
-    """Cut the usual block lines into spans; ``usual`` is False where :func:`odd_lines` must decide.
-
-    Usual shapes: depth 1 ``\\tAttribute\\w+\\tvalue`` and depth ≥ 2 ``'key'\\tvalue`` (key
-    without quote or TAB); values lose trailing whitespace.
-    """
-    m = len(start)
-    depth = np.zeros(m, dtype=np.int32)
-    for k in range(_MAX_TABS):
-        depth += (buf[start + k] == 9) & (depth == k)
-    p = start + depth
-    lo, hi = (int(start.min()), int(end.max())) if m else (0, 0)
-    tabs = find_byte(buf, 9, lo, hi)
-    tabs = np.append(tabs, np.iinfo(np.int64).max)
-    bt = tabs[np.searchsorted(tabs, p)]
-    has_tab = (bt < end) & (depth > 0) & (depth < _MAX_TABS)
-    bt = np.where(has_tab, bt, p)
-    w = words64(buf)
-    name_n = bt - p
-    named = has_tab & (depth == 1) & (w[p] == _ATTRIBUT) & (buf[p + 8] == ord("e")) & (name_n > 9)
-    keyed = (has_tab & (depth >= 2) & (buf[p] == ord("'")) & (name_n >= 2)
-             & (buf[np.maximum(bt - 1, 0)] == ord("'")))
-    name_id = np.full(m, NONE, dtype=np.int32)
-    rows = np.flatnonzero(named)
-    ids, hm = vocab_ids(buf, p[rows], name_n[rows])
-    name_id[rows] = ids
-    name_hash = np.zeros(m, dtype=np.uint64)
-    name_hash[rows] = hm
-    # Names outside the vocabulary must still be `Attribute\w+`; keys must hold no quote.
-    other = rows[ids == OTHER]
-    if len(other):
-        ok = string_views([buf], p[other], name_n[other]).str.contains(r"^Attribute\w+$").to_numpy()
-        named[other[~ok]] = False
-        name_id[other[~ok]] = NONE
-    krows = np.flatnonzero(keyed)
-    if len(krows):
-        quoted = string_views([buf], p[krows] + 1, name_n[krows] - 2).str.contains("'", literal=True).to_numpy()
-        keyed[krows[quoted]] = False
-    usual = named | keyed
-    val_s = bt + 1
-    val_n = np.where(usual, end - val_s, -1)
+def _strip_value(buf: np.ndarray, usual: np.ndarray, val_s: np.ndarray, val_n: np.ndarray) -> None:
+    """Strip trailing whitespace from the values of ``usual`` rows, in place."""
     val_n[usual] = _rstrip(buf, val_s[usual], val_n[usual])
     # a value ending in a non-ASCII byte may end in Unicode whitespace: strip as Polars does
     wide = np.flatnonzero(usual & (val_n > 0))
     wide = wide[buf[val_s[wide] + val_n[wide] - 1] >= 0x80]
     if len(wide):
         val_n[wide] = string_views([buf], val_s[wide], val_n[wide]).str.strip_chars_end().str.len_bytes().to_numpy()
+
+
+def _depth(buf: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Leading TABs of each line (up to ``_MAX_TABS``), testing only the lines still in the run."""
+    depth = np.zeros(len(start), dtype=np.int32)
+    rows = np.arange(len(start))
+    for k in range(_MAX_TABS):
+        rows = rows[buf[start[rows] + k] == 9]
+        depth[rows] += 1
+    return depth
+
+
+_LIST = int.from_bytes(b"(list)", "little")
+_MASK6 = np.uint64((1 << 48) - 1)
+_END = np.iinfo(np.int64).max
+
+
+def usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str, np.ndarray]:
+    """Cut the usual block lines into spans; ``usual`` is False where :func:`odd_lines` must decide.
+
+    Usual shapes: depth 1 ``\\tAttribute\\w+\\tvalue``; depth ≥ 2 ``'key'\\tvalue`` and
+    ``'key'(list)``, optionally followed by its first pair ``'key'\\tvalue`` (returned as
+    ``inline_*`` arrays). Keys hold no quote; values lose trailing whitespace.
+    """
+    m = len(start)
+    depth = _depth(buf, start)
+    p = start + depth
+    lo, hi = (int(start.min()), int(end.max())) if m else (0, 0)
+    tabs = np.append(find_byte(buf, 9, lo, hi), _END)
+    quotes = np.append(find_byte(buf, 39, lo, hi), _END)
+    bt = tabs[np.searchsorted(tabs, p)]
+    has_tab = (bt < end) & (depth > 0) & (depth < _MAX_TABS)
+    bt = np.where(has_tab, bt, p)
+    w = words64(buf)
+    name_n = bt - p
+    named = has_tab & (depth == 1) & (w[p] == _ATTRIBUT) & (buf[p + 8] == ord("e")) & (name_n > 9)
+    name_id = np.full(m, NONE, dtype=np.int32)
+    rows = np.flatnonzero(named)
+    ids, hm = vocab_ids(buf, p[rows], name_n[rows])
+    name_id[rows] = ids
+    name_hash = np.zeros(m, dtype=np.uint64)
+    name_hash[rows] = hm
+    # Names outside the vocabulary must still be `Attribute\w+`.
+    other = rows[ids == OTHER]
+    if len(other):
+        ok = string_views([buf], p[other], name_n[other]).str.contains(r"^Attribute\w+$").to_numpy()
+        named[other[~ok]] = False
+        name_id[other[~ok]] = NONE
+    # Pairs: the key ends at the first quote after the opening one (the grammar's lazy key).
+    key_n = np.full(m, -1, dtype=np.int64)
+    is_list = np.zeros(m, dtype=bool)
+    cand = np.flatnonzero((depth >= 2) & (depth < _MAX_TABS) & (buf[p] == 39))
+    q = quotes[np.searchsorted(quotes, p[cand] + 1)]
+    inside = q < end[cand]
+    keyed = cand[inside & has_tab[cand] & (q == bt[cand] - 1)]
+    key_n[keyed] = name_n[keyed] - 2
+    at = np.flatnonzero(inside)
+    at = at[(w[q[at] + 1] & _MASK6) == _LIST]
+    listed, q = cand[at], q[at]
+    key_n[listed] = q - p[listed] - 1
+    is_list[listed] = True
+    usual = named.copy()
+    usual[keyed] = True
+    usual[listed] = True
+    val_s = bt + 1
+    val_n = np.where(named, end - val_s, -1)
+    val_n[keyed] = end[keyed] - val_s[keyed]
+    _strip_value(buf, usual, val_s, val_n)
+    # `'k'(list) 'first'\tv`: the first pair of a nested list, on the list's own line
+    r = q + 7
+    r += (r < end[listed]) & (buf[r] == 32)
+    rest = np.flatnonzero(r < end[listed])
+    inline, r = listed[rest], r[rest]
+    q2 = quotes[np.searchsorted(quotes, r + 1)]
+    after = buf[np.minimum(q2 + 1, buf.size - 1)]
+    ok = (buf[r] == 39) & (q2 < end[inline]) & ((after == 9) | (after == 32)) & ((w[np.minimum(q2 + 1, w.size - 1)] & _MASK6) != _LIST)
+    usual[inline[~ok]] = False
+    inline, r, q2 = inline[ok], r[ok], q2[ok]
+    vs = q2 + 1
+    run = np.arange(len(vs))
+    while len(run):  # the `[\t ]+` before the value
+        run = run[(buf[vs[run]] == 9) | (buf[vs[run]] == 32)]
+        vs[run] += 1
+    vn = end[inline] - vs
+    every = np.ones(len(vs), dtype=bool)
+    _strip_value(buf, every, vs, vn)
     return {"usual": usual, "depth": depth, "named": named, "name_id": name_id, "name_hash": name_hash,
-            "p": p, "name_n": name_n, "val_s": val_s, "val_n": val_n}
+            "p": p, "name_n": name_n, "key_n": key_n, "is_list": is_list, "val_s": val_s, "val_n": val_n,
+            "inline_at": inline, "inline_key_s": r + 1, "inline_key_n": q2 - r - 1,
+            "inline_val_s": vs, "inline_val_n": vn}
 
 
 def odd_lines(text: pl.Series, depth: pl.Series | None = None) -> pl.DataFrame:
@@ -233,9 +282,8 @@ def to_buffer(columns: list[pl.Series]) -> tuple[np.ndarray, list[tuple[np.ndarr
     return padded(b"".join(parts)), spans
 
 
-def tokenize(buf: np.ndarray, start: np.ndarray, end: np.ndarray, rec: np.ndarray, order: np.ndarray,
-             text: pl.Series) -> Tokens:
-    """Tokens of block lines given as spans ``buf[start:end]`` (``text``: the same lines as strings).
+def tokenize(buf: np.ndarray, start: np.ndarray, end: np.ndarray, rec: np.ndarray, order: np.ndarray) -> Tokens:
+    """Tokens of block lines given as spans ``buf[start:end]``.
 
     ``order`` must be even: a pair written inline after ``'k'(list)`` takes its line's order + 1.
     """
@@ -243,23 +291,51 @@ def tokenize(buf: np.ndarray, start: np.ndarray, end: np.ndarray, rec: np.ndarra
     m = len(start)
     usual, named = u["usual"], u["named"]
     kind = np.where(named, NAME, np.where(usual, PAIR, MALFORMED)).astype(np.int8)
+    key_n = np.where(usual, u["key_n"], -1)
     cols = {
         "rec": rec.astype(np.int64), "order": order.astype(np.int64), "depth": u["depth"], "kind": kind,
-        "name_id": u["name_id"], "name_hash": u["name_hash"], "is_list": np.zeros(m, dtype=bool),
+        "name_id": u["name_id"], "name_hash": u["name_hash"], "is_list": u["is_list"] & usual,
         "name_b": np.zeros(m, np.int64), "name_s": u["p"], "name_n": np.where(named, u["name_n"], -1),
-        "key_b": np.zeros(m, np.int64), "key_s": u["p"] + 1, "key_n": np.where(usual & ~named, u["name_n"] - 2, -1),
-        "val_b": np.zeros(m, np.int64), "val_s": u["val_s"], "val_n": u["val_n"],
+        "key_b": np.zeros(m, np.int64), "key_s": u["p"] + 1, "key_n": key_n,
+        "val_b": np.zeros(m, np.int64), "val_s": u["val_s"], "val_n": np.where(usual, u["val_n"], -1),
     }
     buffers = [buf]
+    at = u["inline_at"]
+    inline = [(at, {"key_b": np.zeros(len(at), np.int64), "key_s": u["inline_key_s"], "key_n": u["inline_key_n"],
+                    "val_b": np.zeros(len(at), np.int64), "val_s": u["inline_val_s"], "val_n": u["inline_val_n"],
+                    "is_list": np.zeros(len(at), bool)})]
     odd = np.flatnonzero(~usual)
     if len(odd):
-        _add_odd(cols, buffers, odd, text.gather(odd))
+        text = string_views([buf], start[odd], end[odd] - start[odd])
+        inline.append(_add_odd(cols, buffers, odd, text))
+    _insert_inline(cols, inline)
     return Tokens(buffers=buffers, **cols)
 
 
-def _add_odd(cols: dict, buffers: list, odd: np.ndarray, text: pl.Series) -> None:
+def _insert_inline(cols: dict, inline: list[tuple[np.ndarray, dict]]) -> None:
+    """Insert the inline first pairs of nested lists right after their list line."""
+    at = np.concatenate([a for a, _ in inline])
+    if not len(at):
+        return
+    order = np.argsort(at, kind="stable")
+    at = at[order]
+    n = len(at)
+    new = {
+        "rec": cols["rec"][at], "order": cols["order"][at] + 1, "depth": cols["depth"][at] + 1,
+        "kind": np.full(n, PAIR, np.int8), "name_id": np.full(n, NONE, np.int32),
+        "name_hash": np.zeros(n, np.uint64), "name_b": np.zeros(n, np.int64), "name_s": np.zeros(n, np.int64),
+        "name_n": np.full(n, -1, np.int64),
+    }
+    for field in ("key_b", "key_s", "key_n", "val_b", "val_s", "val_n", "is_list"):
+        new[field] = np.concatenate([d[field] for _, d in inline])[order]
+    for name, values in new.items():
+        cols[name] = np.insert(cols[name], at + 1, values)
+
+
+def _add_odd(cols: dict, buffers: list, odd: np.ndarray, text: pl.Series) -> tuple[np.ndarray, dict]:
+    """Fill the tokens of ``odd`` rows from the full grammar; return their inline pairs."""
     g = odd_lines(text)
-    # A non-empty nested list carries its first pair on its own line: `'k'(list) 'first'\tv`.
+    # A non-empty nested list carries its first pair on the same line: `'k'(list) 'first'\tv`.
     inline_at = np.flatnonzero((g["is_list"].fill_null(False) & (g["rest"].str.len_chars() > 0)).to_numpy())
     inline = g[inline_at]["rest"].str.extract_groups(PAIR_GRAMMAR).struct.unnest()
     buf, spans = to_buffer([g["name"], g["note"], g["key"], g["value"], inline["key"], inline["value"]])
@@ -286,18 +362,7 @@ def _add_odd(cols: dict, buffers: list, odd: np.ndarray, text: pl.Series) -> Non
         c[f"{field}_b"][odd] = bi
         c[f"{field}_s"][odd] = s
         c[f"{field}_n"][odd] = n
-    if not len(inline_at):
-        return
-    at = odd[inline_at]
-    new = {
-        "rec": c["rec"][at], "order": c["order"][at] + 1, "depth": c["depth"][at] + 1,
-        "kind": np.full(len(at), PAIR, np.int8), "name_id": np.full(len(at), NONE, np.int32),
-        "name_hash": np.zeros(len(at), np.uint64),
-        "is_list": inline["list"].is_not_null().to_numpy(),
-        "name_b": np.zeros(len(at), np.int64), "name_s": np.zeros(len(at), np.int64),
-        "name_n": np.full(len(at), -1, np.int64),
-        "key_b": np.full(len(at), bi, np.int64), "key_s": ik_s, "key_n": ik_n,
-        "val_b": np.full(len(at), bi, np.int64), "val_s": iv_s, "val_n": iv_n,
-    }
-    for name, values in new.items():
-        c[name] = np.insert(c[name], at + 1, values)
+    k = len(inline_at)
+    return odd[inline_at], {"key_b": np.full(k, bi, np.int64), "key_s": ik_s, "key_n": ik_n,
+                            "val_b": np.full(k, bi, np.int64), "val_s": iv_s, "val_n": iv_n,
+                            "is_list": inline["list"].is_not_null().to_numpy()}

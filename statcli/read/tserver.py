@@ -32,8 +32,9 @@ import polars as pl
 from statcli.errors import StrictError, UserError
 from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
                                  parse_date_option)
-from statcli.read.blocks import extract_blocks
-from statcli.read.lines import BLOCKS, FREE_TEXT, KIND, LINE_KINDS, classify, consume_sip, segment_bytes, split_lines
+from statcli.read.blocks import block_events
+from statcli.read.lines import (BLOCKS, CODE, FREE_TEXT, LINE_KINDS, classify_col0, kinds, segment_bytes, sip_bodies,
+                                split_lines)
 from statcli.read.sources import Stream, collect_segments, group_streams
 from statcli.read.views import string_views
 from statcli.schema import EVENTS, conform
@@ -92,10 +93,6 @@ class _Accounting:
         self.examples: list[tuple[str, int, str, str]] = []
         self.warnings: dict[str, int] = {}
 
-    def add_lines(self, cats: pl.DataFrame) -> None:
-        for cat, n in cats.group_by("cat").len().iter_rows():
-            self.lines[cat] = self.lines.get(cat, 0) + n
-
     def add_skipped(self, rows: pl.DataFrame) -> None:
         if rows.height == 0:
             return
@@ -141,52 +138,71 @@ _CATEGORY_TABLE = {
 }
 
 
-def _records(df: pl.DataFrame, rec_offset: int) -> pl.DataFrame:
-    """Record ids, record kinds and accounting categories for classified lines."""
-    starts_other = pl.col("kind").is_in(_STARTS)
+_CATEGORIES = sorted(set(_CATEGORY_TABLE.values()))
+_CAT_LUT = np.zeros(64 * 64, dtype=np.int8)
+for _code, _cat in _CATEGORY_TABLE.items():
+    _CAT_LUT[_code] = _CATEGORIES.index(_cat)
+_CAT = {c: i for i, c in enumerate(_CATEGORIES)}
+_IS_START = np.array([start for start, _ in LINE_KINDS.values()])
+_BLOCK_CATS = [_CAT[c] for c in BLOCKS if c in _CAT]
+
+
+def _records(kind: np.ndarray, text, rec_offset: int) -> dict[str, np.ndarray]:
+    """Record ids, record kinds and accounting categories of classified lines (kind codes).
+
+    ``text(rows)`` gives the lines of ``rows`` as a String Series (asked for few rows).
+    Returns ``kind`` (lone ``message X`` lines re-kinded), ``is_start``, ``rec``,
+    ``rec_kind`` (−1 before the first record) and ``cat`` (index in ``_CATEGORIES``).
+    """
+    n = len(kind)
+    idx = np.arange(n)
+    starts = _IS_START[kind]
     # `message X` belongs to a preceding BSYNC header or 04541 announcement; alone, it opens a block.
-    prev_start = pl.when(starts_other).then(pl.col("kind")).forward_fill().shift(1)
-    joins_prev = (pl.col("kind") == "msg_line") & prev_start.is_in(["bsync_hdr", "req_announce"])
-    lone_msg = (pl.col("kind") == "msg_line") & ~joins_prev.fill_null(False)
-    df = df.with_columns(
-        kind=pl.when(lone_msg & pl.col("text").str.starts_with("message Event")).then(pl.lit("ev_hdr", dtype=KIND))
-        .when(lone_msg).then(pl.lit("rq_hdr", dtype=KIND)).otherwise(pl.col("kind")))
-    is_start = pl.col("kind").is_in(_STARTS)
-    df = df.with_columns(is_start=is_start).with_columns(
-        rec=(pl.col("is_start").cum_sum() + rec_offset).cast(pl.UInt32),
-        rec_kind=pl.when(pl.col("is_start")).then(pl.col("kind")).forward_fill())
-    code = (pl.col("kind").to_physical().cast(pl.Int32) * 64
-            + pl.col("rec_kind").to_physical().cast(pl.Int32).fill_null(_NO_REC))
-    df = df.with_columns(cat=code.replace_strict(_CATEGORY_TABLE, return_dtype=pl.String))
-    if (df["kind"] == "space_cont").any():
+    msg = np.flatnonzero(kind == CODE["msg_line"])
+    if len(msg):
+        last = np.maximum.accumulate(np.where(starts, idx, -1))
+        before = last[np.maximum(msg - 1, 0)]
+        prev = np.where((msg > 0) & (before >= 0), kind[np.maximum(before, 0)], -1)
+        lone = msg[~np.isin(prev, [CODE["bsync_hdr"], CODE["req_announce"]])]
+        if len(lone):
+            event = text(lone).str.starts_with("message Event").to_numpy()
+            kind = kind.copy()
+            kind[lone] = np.where(event, CODE["ev_hdr"], CODE["rq_hdr"])
+            starts = _IS_START[kind]
+    rec = np.cumsum(starts) + rec_offset
+    head = np.maximum.accumulate(np.where(starts, idx, -1))
+    rec_kind = np.where(head >= 0, kind[np.maximum(head, 0)], -1)
+    cat = _CAT_LUT[kind.astype(np.int64) * 64 + np.where(rec_kind >= 0, rec_kind, _NO_REC)]
+    space = np.flatnonzero(kind == CODE["space_cont"])
+    space = space[np.isin(cat[space], _BLOCK_CATS)]
+    if len(space):
         # inside a T-Library block a space-indented line counts only when it looks like one (§5.5)
-        looks_attr = pl.col("text").str.contains(r"^ +(?:Attribute\w|')")
-        df = df.with_columns(cat=pl.when((pl.col("kind") == "space_cont") & pl.col("cat").is_in(list(BLOCKS))
-                                         & ~looks_attr).then(pl.lit("skipped")).otherwise(pl.col("cat")))
-    return df
+        looks_attr = text(space).str.contains(r"^ +(?:Attribute\w|')").to_numpy()
+        cat[space[~looks_attr]] = _CAT["skipped"]
+    return {"kind": kind, "is_start": starts, "rec": rec, "rec_kind": rec_kind, "cat": cat}
 
 
-#: Why a line was skipped, from its kind and the record it is in.
-SKIP_REASON = (
-    pl.when(pl.col("rec_kind").is_null() & (pl.col("kind") == "cont"))
-    .then(pl.lit("continuation line before any block (the stream starts inside a block)"))
-    .when(pl.col("kind") == "cont").then(pl.lit("continuation line outside a block"))
-    .otherwise(pl.lit("unrecognised line"))
-)
+def _skip_reason(kind: np.ndarray, rec_kind: np.ndarray) -> np.ndarray:
+    """Why a line was skipped, from its kind and the record it is in."""
+    cont = kind == CODE["cont"]
+    return np.where(cont & (rec_kind < 0), "continuation line before any block (the stream starts inside a block)",
+                    np.where(cont, "continuation line outside a block", "unrecognised line"))
 
 
 _SUMMARY = r" 50002 TEvent: (\w+)"
 
 
-def _summary_only_events(df: pl.DataFrame) -> pl.DataFrame:
+def _summary_only_events(marks: pl.DataFrame, dn_lines: Callable[[], pl.DataFrame]) -> pl.DataFrame:
     """Events known only from an OCS ``Trc 50002 TEvent: X`` summary (log-formats §7.3).
 
+    ``marks`` holds the client dumps and Std lines (``pos``, ``rec``, ``source``,
+    ``line``, ``kind``, ``text``); ``dn_lines()`` the TAB lines (``rec``, ``text``).
     A client dump comes before its summary; a summary whose previous dump or
     summary is not a dump of the same event has no dump and counts on its own
     (``context`` = ``summary``), so no event is counted twice.
     """
     name = pl.col("text").str.extract(_SUMMARY, 1)
-    marks = df.filter((pl.col("kind") == "client_ev_hdr") | ((pl.col("kind") == "std") & name.is_not_null()))
+    marks = marks.filter((pl.col("kind") == "client_ev_hdr") | ((pl.col("kind") == "std") & name.is_not_null()))
     if marks.height == 0:
         return pl.DataFrame()
     marks = marks.select(
@@ -199,7 +215,7 @@ def _summary_only_events(df: pl.DataFrame) -> pl.DataFrame:
     if lone.height == 0:
         return pl.DataFrame()
     # The OCSEvent line after the summary lists `DN[<dbid>`<number>]` among its objects.
-    dn = df.filter(pl.col("kind") == "cont").select(
+    dn = dn_lines().select(
         rec=pl.col("rec") - 1, this_dn=pl.col("text").str.extract(r"^\tDN\[\d+`([^\]]+)\]", 1)
     ).drop_nulls("this_dn").unique("rec", keep="first")
     return lone.select("pos", "rec", "source", "line", "event", context=pl.lit("summary")).join(
@@ -213,66 +229,116 @@ class _StreamState:
     rec_offset: int = 0
 
 
-def _process(chunk: pl.DataFrame, buf: np.ndarray, state: _StreamState, acct: _Accounting, crlf: bool,
+@dataclass
+class _Lines:
+    """The lines of one segment (and the record carried into it): byte spans and origins."""
+
+    buf: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    src: np.ndarray      # index into names
+    line: np.ndarray
+    names: list[str]
+
+    def text(self, rows: np.ndarray) -> pl.Series:
+        return string_views([self.buf], self.start[rows], self.end[rows] - self.start[rows], name="text")
+
+    def source(self, rows: np.ndarray) -> pl.Series:
+        return pl.Series("source", self.names, dtype=pl.String).gather(self.src[rows])
+
+
+def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounting, crlf: bool,
              keep_tail: bool) -> tuple[pl.DataFrame, int]:
-    """Classify a chunk of one stream; return its event rows (log_time, no ts yet).
+    """Classify lines ``a … b-1`` of a segment; return their event rows (log_time, no ts yet).
 
-    ``chunk`` holds ``text``, ``source``, ``line`` and the byte span ``_s``/``_e``
-    of each line in ``buf``. With ``keep_tail`` the last record is not
-    processed: the returned count of processed lines tells where it starts, to
-    be read again with the next chunk or segment, where it may continue (§2.4).
+    With ``keep_tail`` the last record is not processed: the returned count of
+    processed lines tells where it starts, to be read again with the next
+    chunk or segment, where it may continue (§2.4).
     """
-    df = consume_sip(classify(chunk), crlf)
-    df = _records(df, state.rec_offset).with_row_index("pos")
-    cut = df.height
+    s, e = lines.start[a:b], lines.end[a:b]
+    rows = np.arange(a, b)
+    # TAB-led lines (most of a T-Server log) are continuation lines by their first byte;
+    # every other test runs only on the column-0 lines.
+    kind = np.full(b - a, CODE["cont"], dtype=np.int64)
+    col0 = np.flatnonzero((lines.buf[s] != 9) | (e == s))
+    c0 = classify_col0(lines.text(rows[col0]))
+    kind[col0] = c0["kind"].to_physical().to_numpy()
+    sip_bytes = np.zeros(b - a, dtype=np.int64)
+    sip_bytes[col0] = c0["sip_bytes"].fill_null(0).to_numpy()
+    kind[sip_bodies(kind, e - s, sip_bytes, crlf)] = CODE["sip_body"]
+    r = _records(kind, lambda at: lines.text(rows[at]), state.rec_offset)
+    cut = b - a
     if keep_tail:
-        starts = df["is_start"].arg_true()
+        starts = np.flatnonzero(r["is_start"])
         cut = int(starts[-1]) if len(starts) else 0
-        df = df.slice(0, cut)
-    if df.height == 0:
+    if cut == 0:
         return pl.DataFrame(), cut
-    state.rec_offset = int(df["rec"].max() or state.rec_offset) + 1
+    kind, is_start, rec, rec_kind, cat = (x[:cut] for x in (r["kind"], r["is_start"], r["rec"], r["rec_kind"], r["cat"]))
+    col0 = col0[col0 < cut]
+    c0 = c0.head(len(col0))
+    state.rec_offset = int(rec.max()) + 1
 
-    blocks = df.filter(pl.col("rec_kind").is_in(_EVENT_STARTS) & (pl.col("cat") == "event"))
-    events, malformed = extract_blocks(blocks.with_columns(order=pl.col("pos").cast(pl.Int64) * 2),
-                                       acct.warnings, buf)
+    in_event = np.isin(rec_kind, [CODE[k] for k in _EVENT_STARTS]) & (cat == _CAT["event"])
+    heads = np.flatnonzero(in_event & is_start)
+    body = np.flatnonzero(in_event & ~is_start & np.isin(kind, [CODE["cont"], CODE["space_cont"]]))
+    head_frame = pl.DataFrame({"rec": rec[heads], "kind": kinds(kind[heads]),
+                               "text": lines.text(rows[heads])})
+    events, malformed = block_events(lines.buf, head_frame, s[body], e[body], rec[body], body * 2, acct.warnings)
+    bad = (malformed["order"].to_numpy() // 2).astype(np.int64)
+    cat[bad] = _CAT["skipped"]
+    counts = np.bincount(cat, minlength=len(_CATEGORIES))
+    for i in np.flatnonzero(counts):
+        acct.lines[_CATEGORIES[i]] = acct.lines.get(_CATEGORIES[i], 0) + int(counts[i])
+    skipped = np.flatnonzero(cat == _CAT["skipped"])
+    if len(skipped):
+        reason = _skip_reason(kind[skipped], rec_kind[skipped])
+        reason[np.isin(skipped, bad)] = "malformed line inside a T-Library block"
+        acct.add_skipped(pl.DataFrame({"source": lines.source(rows[skipped]), "line": lines.line[rows[skipped]],
+                                       "text": lines.text(rows[skipped]), "reason": reason}))
+
+    events = events.with_columns(pos=pl.Series(heads, dtype=pl.UInt32), source=lines.source(rows[heads]),
+                                 line=lines.line[rows[heads]])
     events = events.filter(pl.col("event").str.starts_with("Event"))
-    bad = malformed.select(pos=(pl.col("order") // 2).cast(pl.UInt32), reason="reason")
-    if bad.height:
-        df = df.with_columns(cat=pl.when(pl.col("pos").is_in(bad["pos"].implode()))
-                             .then(pl.lit("skipped")).otherwise(pl.col("cat")))
-    acct.add_lines(df.select("cat"))
-    skipped = df.filter(pl.col("cat") == "skipped")
-    if skipped.height:
-        skipped = skipped.join(bad, on="pos", how="left").with_columns(reason=pl.coalesce("reason", SKIP_REASON))
-        acct.add_skipped(skipped.select("source", "line", "text", "reason"))
+    marks = np.flatnonzero(np.isin(kind[col0], [CODE["client_ev_hdr"], CODE["std"]]))
+    if len(marks):
+        at = col0[marks]
+        tab_rows = lambda: (lambda t: pl.DataFrame({"rec": rec[t], "text": lines.text(rows[t])}))(
+            np.flatnonzero(kind == CODE["cont"]))
+        summaries = _summary_only_events(pl.DataFrame({
+            "pos": pl.Series(at, dtype=pl.UInt32), "rec": rec[at], "source": lines.source(rows[at]),
+            "line": lines.line[rows[at]], "kind": kinds(kind[at]),
+            "text": lines.text(rows[at])}), tab_rows)
+        if summaries.height:
+            events = pl.concat([events, summaries], how="diagonal_relaxed")
+    return _timed(events, c0.with_columns(pos=pl.Series(col0, dtype=pl.UInt32), text=lines.text(rows[col0])),
+                  state), cut
 
-    heads = df.filter(pl.col("is_start")).select("rec", "pos", "source", "line")
-    events = events.join(heads, on="rec", how="left")
-    summaries = _summary_only_events(df)
-    if summaries.height:
-        events = pl.concat([events, summaries], how="diagonal_relaxed")
 
+def _timed(events: pl.DataFrame, col0: pl.DataFrame, state: _StreamState) -> pl.DataFrame:
+    """Give events their local ``log_time`` from the stamped lines of their chunk (§3)."""
     # Dates: stamped lines, check-point payloads, then event epochs when nothing else anchors.
     checkpoint = pl.col("text").str.extract(r" 04120 Check point (\d{4}-\d{2}-\d{2})", 1).str.to_date(strict=False)
-    stamps = df.filter(pl.col("st_tod").is_not_null()).select(
-        "pos", st_date=pl.coalesce("st_date", checkpoint), st_tod="st_tod")
+    stamps = col0.filter(pl.col("st_tod").is_not_null()).select(
+        "pos", st_date=pl.coalesce("st_date", pl.when(pl.col("text").str.contains(" 04120 ", literal=True))
+                                   .then(checkpoint)), st_tod="st_tod")
     undated = stamps["st_date"].null_count() == stamps.height
     if (state.anchor is None or state.weak) and undated and "_timein_label" in events.columns:
         epoch = epoch_anchor_dates(events.select("pos", "_timein_secs", "_timein_label"))
         stamps = stamps.join(epoch.rename({"st_date": "_ed"}), on="pos", how="left").select(
             "pos", st_date=pl.coalesce("st_date", "_ed"), st_tod="st_tod")
     found_date = stamps["st_date"].null_count() < stamps.height
-    times = anchor_times(stamps, None if (state.weak and found_date) else state.anchor)
+    times = anchor_times(stamps, None if (state.weak and found_date) else state.anchor).drop_nulls("log_time")
     if times.height:
-        last = times.drop_nulls("log_time").tail(1)
-        if last.height:
-            state.anchor, state.weak = Anchor.from_datetime(last["log_time"][0]), False
+        state.anchor, state.weak = Anchor.from_datetime(times["log_time"][-1]), False
+    if events.height == 0:
+        return events
     # Unstamped records (client dumps) inherit the time of the last stamped line (§3.4);
     # a dump before any stamp takes the first one after it.
-    timeline = df.select("pos").join(times, on="pos", how="left").with_columns(
-        pl.col("log_time").forward_fill().backward_fill())
-    return events.join(timeline, on="pos", how="left"), cut
+    at = times["pos"].to_numpy().astype(np.int64)
+    pos = events["pos"].to_numpy().astype(np.int64)
+    k = np.maximum(np.searchsorted(at, pos, side="right") - 1, 0)
+    log_time = times["log_time"].gather(k) if len(at) else pl.Series([None] * len(pos), dtype=pl.Datetime("us"))
+    return events.with_columns(log_time=log_time)
 
 
 @dataclass
@@ -283,16 +349,6 @@ class _Carry:
     sources: list[str] = field(default_factory=list)
     src: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
     line: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-
-
-def _chunk_frame(buf, start, end, src, line, names, a, b) -> pl.DataFrame:
-    s, e, codes = start[a:b], end[a:b], src[a:b]
-    if len(codes) and codes[0] == codes[-1] and (codes == codes[0]).all():
-        source = pl.lit(names[int(codes[0])], pl.String)
-    else:
-        source = pl.Series(codes).replace_strict(dict(enumerate(names)), return_dtype=pl.String)
-    return pl.DataFrame({"text": string_views([buf], s, e - s), "line": line[a:b], "_s": s, "_e": e}
-                        ).with_columns(source=source)
 
 
 def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
@@ -336,10 +392,10 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
         total = len(start_b)
         a, b, done = 0, min(CHUNK_LINES, total), 0
         carry = _Carry()
+        seg_lines = _Lines(buf, start_b, end_b, src, line, names)
         while total:
             keep_tail = not (last_segment and b == total)
-            chunk = _chunk_frame(buf, start_b, end_b, src, line, names, a, b)
-            events, cut = _process(chunk, buf, state, acct, crlf, keep_tail=keep_tail)
+            events, cut = _process(seg_lines, a, b, state, acct, crlf, keep_tail=keep_tail)
             if events.height:
                 pieces.append(events)
             # progress in proportion to the lines of the segment handled so far
@@ -348,8 +404,8 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
             done = share
             if b == total:
                 if keep_tail and a + cut < total:
-                    rest = chunk.slice(cut)
-                    carry = _Carry(text=(rest["text"].str.join("\n").item() + "\n").encode(), sources=names,
+                    rest = seg_lines.text(np.arange(a + cut, total))
+                    carry = _Carry(text=(rest.str.join("\n").item() + "\n").encode(), sources=names,
                                    src=src[a + cut:], line=line[a + cut:])
                 break
             a, b = a + cut, min(b + CHUNK_LINES, total)
