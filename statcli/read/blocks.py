@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from statcli.catalog.tlib import AGENT_STATUS_EVENTS, ATTRIBUTE_COLUMNS, KV_ATTRIBUTES, RELEASING_PARTY
-from statcli.read.tokens import NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
+from statcli.read.tokens import _WS, NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
 from statcli.read.views import string_views
 
 KV = pl.Struct({"key": pl.String, "value": pl.String})
@@ -80,24 +80,86 @@ for _name, _column in KV_ATTRIBUTES.items():
     _KV_OF[VOCAB.index(_name)] = _KV_COLUMNS.index(_column)
 
 
-def _typed(raw: dict[str, pl.Series]) -> list[pl.Series | pl.Expr]:
-    """Typed columns from the raw first value of each attribute (one row per block)."""
-    exprs: list[pl.Expr] = []
-    for name, (col, kind) in ATTRIBUTE_COLUMNS.items():
-        if col not in raw:
+def _strip(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spans without leading and trailing whitespace (``str.strip_chars()``); null spans stay null."""
+    s, n = s.copy(), n.copy()
+    rows = np.flatnonzero(n > 0)
+    while len(rows):
+        rows = rows[_WS[_byte_at(t, b[rows], s[rows])]]
+        s[rows] += 1
+        n[rows] -= 1
+        rows = rows[n[rows] > 0]
+    rows = np.flatnonzero(n > 0)
+    while len(rows):
+        rows = rows[_WS[_byte_at(t, b[rows], s[rows] + n[rows] - 1)]]
+        n[rows] -= 1
+        rows = rows[n[rows] > 0]
+    # Unicode whitespace lies beyond ASCII: let Polars strip the few values that touch a non-ASCII byte
+    wide = np.flatnonzero(n > 0)
+    wide = wide[(_byte_at(t, b[wide], s[wide]) >= 0x80) | (_byte_at(t, b[wide], s[wide] + n[wide] - 1) >= 0x80)]
+    if len(wide):
+        v = string_views(t.buffers, s[wide], n[wide], b[wide])
+        s[wide] += (v.str.len_bytes() - v.str.strip_chars_start().str.len_bytes()).to_numpy()
+        n[wide] = v.str.strip_chars().str.len_bytes().to_numpy()
+    return s, n
+
+
+def _unquote(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spans of the text between a first and a last quote (see :func:`unquote`)."""
+    q = (n >= 2) & (_byte_at(t, b, s) == 39) & (_byte_at(t, b, s + np.maximum(n - 1, 0)) == 39)
+    return s + q, n - 2 * q
+
+
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[48:58] = True
+
+
+def _leading_int(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> pl.Series:
+    """The leading ``-?\\d+`` of each span as Int64 (null without digits or beyond Int64)."""
+    neg = (n > 0) & (_byte_at(t, b, s) == 45)
+    p, left = s + neg, n - neg
+    value = np.zeros(len(s), dtype=np.int64)
+    digits = np.zeros(len(s), dtype=np.int64)
+    rows = np.flatnonzero(left > 0)
+    for k in range(19):
+        byte = _byte_at(t, b[rows], p[rows] + k)
+        rows = rows[_DIGIT[byte]]
+        value[rows] = value[rows] * 10 + (_byte_at(t, b[rows], p[rows] + k).astype(np.int64) - 48)
+        digits[rows] += 1
+        rows = rows[left[rows] > k + 1]
+        if not len(rows):
+            break
+    out = pl.Series(np.where(neg, -value, value), dtype=pl.Int64).scatter(np.flatnonzero(digits == 0), None)
+    long = np.flatnonzero(digits >= 19)
+    if len(long):  # 19 digits and more may overflow: the exact rule decides
+        v = string_views(t.buffers, s[long], n[long], b[long])
+        out = out.scatter(long, v.str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False))
+    return out
+
+
+def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[pl.Series]:
+    """Typed columns from the raw first value span of each attribute (one row per block)."""
+    out: list[pl.Series] = []
+    for col, kind in ATTRIBUTE_COLUMNS.values():
+        if col not in spans:
             continue
-        value = raw[col].str.strip_chars()
-        if kind == "str":
-            exprs.append(unquote(pl.lit(value)).alias(col))
-        elif kind == "connid":
-            exprs.append(unquote(pl.lit(value)).str.to_lowercase().alias(col))
-        elif kind == "hex":
-            exprs.append(pl.lit(value).str.to_integer(base=16, dtype=pl.UInt64, strict=False).alias(col))
-        else:
-            exprs.append(unquote(pl.lit(value)).str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False).alias(col))
-    if "_timein_secs" in raw:
-        exprs.append(pl.lit(raw["_timein_secs"]).str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1).alias("_timein_label"))
-    return exprs
+        b, s0, n0 = spans[col]
+        s, n = _strip(t, b, s0, n0)
+        if kind == "hex":
+            value = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0)
+            out.append(value.str.to_integer(base=16, dtype=pl.UInt64, strict=False).alias(col))
+            continue
+        s, n = _unquote(t, b, s, n)
+        if kind == "int":
+            out.append(_leading_int(t, b, s, n).scatter(np.flatnonzero(n < 0), None).alias(col))
+            continue
+        value = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0, name=col)
+        out.append(value.str.to_lowercase() if kind == "connid" else value)
+    if "_timein_secs" in spans:
+        b, s, n = spans["_timein_secs"]
+        raw = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0)
+        out.append(raw.str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1).alias("_timein_label"))
+    return out
 
 
 def _byte_at(t: Tokens, b: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -117,14 +179,20 @@ def _first_per_event(ev: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.n
     return e[first], rows[first]
 
 
-def _column(t: Tokens, which: str, n_ev: int, ev_rows: np.ndarray, rows: np.ndarray, name: str) -> pl.Series:
-    """A String column of ``n_ev`` rows holding the ``which`` span of token ``rows`` at ``ev_rows``."""
+def _spans(t: Tokens, which: str, n_ev: int, ev_rows: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Spans of ``n_ev`` rows holding the ``which`` span of token ``rows`` at ``ev_rows`` (others null)."""
     b = np.zeros(n_ev, np.int64)
     s = np.zeros(n_ev, np.int64)
     n = np.full(n_ev, -1, np.int64)
     b[ev_rows] = getattr(t, f"{which}_b")[rows]
     s[ev_rows] = getattr(t, f"{which}_s")[rows]
     n[ev_rows] = getattr(t, f"{which}_n")[rows]
+    return b, s, n
+
+
+def _column(t: Tokens, which: str, n_ev: int, ev_rows: np.ndarray, rows: np.ndarray, name: str) -> pl.Series:
+    """A String column of ``n_ev`` rows holding the ``which`` span of token ``rows`` at ``ev_rows``."""
+    b, s, n = _spans(t, which, n_ev, ev_rows, rows)
     return string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0, name=name)
 
 
@@ -246,7 +314,7 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
         group = rows[bounds[i]:bounds[i + 1]]
         if len(group):
             e, first = _first_per_event(ev, group)
-            raw[col] = _column(t, "val", n_ev, e, first, col)
+            raw[col] = _spans(t, "val", n_ev, e, first)
     columns: dict[str, pl.Series] = {}
     e, first = _first_per_event(ev, np.flatnonzero((t.kind == NOTE) & known))
     columns["note"] = _column(t, "name", n_ev, e, first, "note")
@@ -296,7 +364,7 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
                           .replace_strict(RELEASING_PARTY, default=None, return_dtype=pl.String))
     status = pl.Series("agent_status", [None] * n_ev, dtype=pl.Int8)
     status = status.scatter(st["ev"], st["value"].str.extract(r"(-?\d+)", 1).cast(pl.Int8, strict=False))
-    events = events.with_columns(*_typed(raw), *columns.values(), party, status)
+    events = events.with_columns(*_typed(t, raw), *columns.values(), party, status)
     events = events.with_columns(agent_status=pl.when(pl.col("event").is_in(list(AGENT_STATUS_EVENTS)))
                                  .then(pl.col("agent_status")))
     return events, malformed
@@ -309,13 +377,20 @@ def _check_declared(t: Tokens, pairs, p_owner, owner_id, kv_col, ev, is_name, wa
         return
     value = string_views(t.buffers, t.val_s[heads], np.maximum(t.val_n[heads], 0), t.val_b[heads],
                          valid=t.val_n[heads] >= 0)
-    declared = (pl.select(pl.when(pl.lit(value).str.contains(_LIST_HDR))
-                          .then(pl.lit(value).str.replace(_LIST_HDR + ".*$", "$2$3"))
-                          .str.to_integer(base=16, strict=False)).to_series().to_numpy())
+    g = value.str.extract_groups(_LIST_HDR)
+    declared = (g.struct.field("2") + g.struct.field("3")).str.to_integer(base=16, strict=False).to_numpy()
+    # depth-2 pairs per block and list attribute name
+    kv_ids = [VOCAB.index(name) for name in KV_ATTRIBUTES]
+    slot = {vid: i for i, vid in enumerate(kv_ids)}
+    slot_of = np.full(len(VOCAB) + 2, -1, dtype=np.int64)
+    for vid, i in slot.items():
+        slot_of[vid] = i
     two = np.flatnonzero((t.depth[pairs] == 2) & (kv_col >= 0))
-    actual = pl.DataFrame({"ev": ev[pairs][two], "id": owner_id[two]}).group_by("ev", "id").len()
-    check = pl.DataFrame({"ev": ev[heads], "id": t.name_id[heads].astype(np.int64), "declared": declared}).join(
-        actual, on=["ev", "id"], how="left").with_columns(pl.col("len").fill_null(0))
+    k = len(kv_ids)
+    n_ev = int(ev.max()) + 1 if len(ev) else 0
+    actual = np.bincount(ev[pairs][two] * k + slot_of[owner_id[two]], minlength=n_ev * k)
+    have = actual[ev[heads] * k + slot_of[t.name_id[heads]]]
+    check = pl.DataFrame({"declared": declared, "len": have})
     mismatches = check.filter(pl.col("declared").is_not_null() & (pl.col("declared") != pl.col("len"))).height
     if mismatches:
         key = "key-value lists whose pair count differs from the declared one"

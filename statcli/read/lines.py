@@ -15,52 +15,13 @@ import numpy as np
 import polars as pl
 
 from statcli.errors import UserError
-from statcli.read.timestamps import parse_stamps
+from statcli.read.col0 import BLOCKS, CODE, FREE_TEXT, KIND, LINE_KINDS, classify_spans, kinds  # noqa: F401
+from statcli.read.tokens import to_buffer
 from statcli.read.views import find_byte, padded, string_views
 
 # Decoding: UTF-8, with invalid bytes taken as Latin-1 (lossless: every byte maps to
 # one character and back), so Latin-1 user data survives and nothing aborts a file.
 codecs.register_error("statcli-latin1", lambda e: (e.object[e.start:e.end].decode("latin-1"), e.end))
-
-#: line kind → (starts a record?, accounting category of the record it starts)
-LINE_KINDS: dict[str, tuple[bool, str]] = {
-    "blank": (True, "blank"),
-    "ev_hdr": (True, "event"),            # @time [tag] version context: message EventX
-    "rq_hdr": (True, "request"),          # @time … : message RequestX, or a bare `message RequestX`
-    "iscc_hdr": (True, "iscc"),           # [ISCC] messages
-    "bsync_hdr": (True, "bsync"),         # @time [BSYNC] Trace: Send to backup …
-    "client_ev_hdr": (True, "event"),     # received from … message EventX
-    "client_rq_hdr": (True, "request"),   # request to … message RequestX
-    "req_announce": (True, "request"),    # Trc 04541 RequestX received from [n] (…)
-    "std": (True, "std"),                 # stamp Lvl NNNNN text
-    "sip_hdr": (True, "sip"),             # … N bytes to|from ip:port >>>>>
-    "handler": (True, "handler"),         # $+ $- $* markers
-    "urs": (True, "urs"),                 # _X_I_<connid> [..] …
-    "ciface": (True, "ciface"),           # +++ CIFace::Request +++
-    "brace": (True, "ocs_summary"),       # { } around OCS TEvent summaries
-    "trace": (True, "trace"),             # any other stamped line: free text
-    "psdk": (True, "unsupported"),        # Platform SDK client log line (T9 stamp)
-    "cont": (False, ""),                  # TAB-led line: belongs to the open record
-    "space_cont": (False, ""),            # space-led line
-    "msg_line": (False, ""),              # `message X` after a BSYNC header or 04541 line
-    "sent_to": (False, ""),               # `..sent to` terminator of a client request
-    "sip_body": (False, ""),              # consumed by the SIP byte count
-    "other": (False, ""),                 # unstamped text that fits nothing
-}
-
-#: The line kinds as a Polars Enum: comparisons and lookups on them are integer work.
-KIND = pl.Enum(list(LINE_KINDS))
-
-#: Categories whose records may take free-text continuation lines.
-FREE_TEXT = ("std", "trace", "handler", "urs", "ciface", "ocs_summary", "sip")
-#: Categories whose records are T-Library blocks (TAB attribute lines).
-BLOCKS = ("event", "request", "bsync", "iscc")
-
-_LEVELS = r"(?:Std|Int|Trc|Dbg|Alr|Unk|Non|Standard|Interaction|Trace|Debug|Alarm|Unknown|None)"
-_STD = r"^(?:" + _LEVELS + r" \d{5}|\S+ \S+ \S+ GCTI-\d{2}-\d{5}|[A-Z][a-z]+ \d{5}) "
-_SIP_TAIL = (r"(?:SIPTR: Received|Sending) +\[[^\]]*\] (\d+) bytes (?:from|to) \S+ "
-             r"(?:>>>>>|<<<<<|>>>|<<<)\s*$")
-
 
 def split_lines(data: bytes, prefix: bytes = b"") -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Cut log bytes into lines without copying them into strings.
@@ -166,61 +127,6 @@ def _not_utf8(raw: bytes) -> bool:
     return False
 
 
-def classify_col0(text: pl.Series) -> pl.DataFrame:
-    """Kind and stamp of lines that do not start with a TAB (one row per line, same order).
-
-    Returns ``kind`` (:data:`KIND`), ``st_form``, ``st_date``, ``st_tod``,
-    ``st_len`` and, for SIP headers, ``sip_bytes``.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> classify_col0(pl.Series(["16:45:24.594 Trc 04542 EventX sent to [5]", "$+CTI", ""]))["kind"].to_list()
-    ['std', 'handler', 'blank']
-    """
-    col0 = parse_stamps(pl.DataFrame({"text": text}))
-    text = pl.col("text")
-    # Materialise the pieces the rules below test several times (eager frames do not share them).
-    col0 = col0.with_columns(
-        _rest=text.str.slice(pl.col("st_len").fill_null(0)),
-        _msg=text.str.extract(r": message (\w+)", 1),
-        _first=text.str.slice(0, 1),
-        sip_bytes=text.str.extract(_SIP_TAIL, 1).cast(pl.Int64, strict=False),
-    )
-    rest, msg_name, first = pl.col("_rest"), pl.col("_msg"), pl.col("_first")
-    stamped = pl.col("st_form").is_not_null()
-    form = pl.col("st_form")
-    has_msg = msg_name.is_not_null()
-    col0 = col0.with_columns(_std=stamped & rest.str.contains(_STD))
-    is_std = pl.col("_std")
-    kind = (
-        pl.when(text.str.strip_chars() == "").then(pl.lit("blank"))
-        .when((form == "T2") & rest.str.starts_with("[BSYNC]")).then(pl.lit("bsync_hdr"))
-        .when((form == "T2") & (rest.str.starts_with("[ISCC]") | msg_name.str.starts_with("ISCC")))
-        .then(pl.lit("iscc_hdr"))
-        .when((form == "T2") & has_msg & msg_name.str.starts_with("Request")).then(pl.lit("rq_hdr"))
-        .when((form == "T2") & has_msg).then(pl.lit("ev_hdr"))
-        .when(pl.col("sip_bytes").is_not_null()).then(pl.lit("sip_hdr"))
-        .when(text.str.starts_with("received from ") & text.str.contains(r" message Event\w"))
-        .then(pl.lit("client_ev_hdr"))
-        .when(text.str.starts_with("received from ") | text.str.starts_with("request to "))
-        .then(pl.lit("client_rq_hdr"))
-        .when(text.str.starts_with("message ")).then(pl.lit("msg_line"))
-        .when(text.str.starts_with("..sent to")).then(pl.lit("sent_to"))
-        .when((first == "{") | (first == "}")).then(pl.lit("brace"))
-        .when(form == "T9").then(pl.lit("psdk"))
-        .when(is_std & rest.str.contains(r"^\S+ 04541 Request\w+ received from \[")).then(pl.lit("req_announce"))
-        .when(is_std).then(pl.lit("std"))
-        .when((form == "T8") | text.str.contains(r"^_[A-Z]_I_")).then(pl.lit("urs"))
-        .when(rest.str.contains(r"^\$[+\-*]")).then(pl.lit("handler"))
-        .when(stamped & rest.str.starts_with("+++ CIFace")).then(pl.lit("ciface"))
-        .when(stamped).then(pl.lit("trace"))
-        .when(first == " ").then(pl.lit("space_cont"))
-        .otherwise(pl.lit("other"))
-    )
-    return col0.with_columns(kind=kind.cast(KIND)).drop("text", "_rest", "_msg", "_first", "_std")
-
-
 def classify(lines: pl.DataFrame) -> pl.DataFrame:
     """Add ``kind`` and the stamp columns to a frame of lines (column ``text``).
 
@@ -244,25 +150,10 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
     # TAB-led lines (most of a T-Server log) are continuation lines by their first byte;
     # every other test runs only on the column-0 lines.
     col0 = base.filter(~pl.col("text").str.starts_with("\t")).select("_pos", "text")
-    col0 = pl.concat([col0.select("_pos"), classify_col0(col0["text"])], how="horizontal")
+    buf, [(start, length)] = to_buffer([col0["text"] + "\n"])
+    col0 = pl.concat([col0.select("_pos"), classify_spans(buf, start, start + length - 1)], how="horizontal")
     out = base.join(col0, on="_pos", how="left", maintain_order="left")
     return out.with_columns(kind=pl.col("kind").fill_null(pl.lit("cont", dtype=KIND))).drop("_pos")
-
-
-#: line kind → its code (the physical value of the :data:`KIND` Enum)
-CODE = {k: i for i, k in enumerate(LINE_KINDS)}
-
-
-def kinds(codes: np.ndarray) -> pl.Series:
-    """Kind codes as a :data:`KIND` Series.
-
-    Examples
-    --------
-    >>> kinds(np.array([1, 0])).to_list()
-    ['ev_hdr', 'blank']
-    """
-    return pl.Series("kind", np.asarray(codes, dtype=np.int64)).replace_strict(
-        dict(enumerate(LINE_KINDS)), return_dtype=KIND)
 
 
 def sip_bodies(kind: np.ndarray, length: np.ndarray, sip_bytes: np.ndarray, crlf: bool = False) -> np.ndarray:

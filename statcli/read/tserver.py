@@ -33,10 +33,11 @@ from statcli.errors import StrictError, UserError
 from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
                                  parse_date_option)
 from statcli.read.blocks import block_events
-from statcli.read.lines import (BLOCKS, CODE, FREE_TEXT, LINE_KINDS, classify_col0, kinds, segment_bytes, sip_bodies,
+from statcli.read.lines import (BLOCKS, CODE, FREE_TEXT, LINE_KINDS, classify_spans, kinds, segment_bytes, sip_bodies,
                                 split_lines)
 from statcli.read.sources import Stream, collect_segments, group_streams
 from statcli.read.views import string_views
+from statcli.read.workers import WORKERS, in_parallel
 from statcli.schema import EVENTS, conform
 
 Sources = str | os.PathLike | Iterable[str | os.PathLike]
@@ -261,7 +262,8 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounti
     # every other test runs only on the column-0 lines.
     kind = np.full(b - a, CODE["cont"], dtype=np.int64)
     col0 = np.flatnonzero((lines.buf[s] != 9) | (e == s))
-    c0 = classify_col0(lines.text(rows[col0]))
+    c0 = pl.concat(in_parallel(lambda part: classify_spans(lines.buf, s[part], e[part]),
+                               np.array_split(col0, WORKERS)))
     kind[col0] = c0["kind"].to_physical().to_numpy()
     sip_bytes = np.zeros(b - a, dtype=np.int64)
     sip_bytes[col0] = c0["sip_bytes"].fill_null(0).to_numpy()
@@ -281,9 +283,7 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounti
     in_event = np.isin(rec_kind, [CODE[k] for k in _EVENT_STARTS]) & (cat == _CAT["event"])
     heads = np.flatnonzero(in_event & is_start)
     body = np.flatnonzero(in_event & ~is_start & np.isin(kind, [CODE["cont"], CODE["space_cont"]]))
-    head_frame = pl.DataFrame({"rec": rec[heads], "kind": kinds(kind[heads]),
-                               "text": lines.text(rows[heads])})
-    events, malformed = block_events(lines.buf, head_frame, s[body], e[body], rec[body], body * 2, acct.warnings)
+    events, malformed = _block_events(lines, rows, heads, body, kind, rec, acct)
     bad = (malformed["order"].to_numpy() // 2).astype(np.int64)
     cat[bad] = _CAT["skipped"]
     counts = np.bincount(cat, minlength=len(_CATEGORIES))
@@ -312,6 +312,30 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounti
             events = pl.concat([events, summaries], how="diagonal_relaxed")
     return _timed(events, c0.with_columns(pos=pl.Series(col0, dtype=pl.UInt32), text=lines.text(rows[col0])),
                   state), cut
+
+
+def _block_events(lines: _Lines, rows, heads, body, kind, rec, acct: _Accounting) -> tuple[pl.DataFrame, ...]:
+    """:func:`block_events` of the chunk's blocks, in as many parts as there are workers."""
+    cuts = np.linspace(0, len(heads), WORKERS + 1).astype(np.int64)
+    body_rec = rec[body]
+
+    def part(i: int) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+        h = heads[cuts[i]:cuts[i + 1]]
+        lo = np.searchsorted(body_rec, rec[h[0]]) if len(h) else 0
+        hi = np.searchsorted(body_rec, rec[h[-1]], side="right") if len(h) else 0
+        b = body[lo:hi]
+        frame = pl.DataFrame({"rec": rec[h], "kind": kinds(kind[h]), "text": lines.text(rows[h])})
+        warnings: dict[str, int] = {}
+        events, malformed = block_events(lines.buf, frame, lines.start[rows[b]], lines.end[rows[b]], rec[b], b * 2,
+                                         warnings)
+        return events, malformed, warnings
+
+    done = in_parallel(part, list(range(WORKERS)))
+    for _, _, warnings in done:
+        for key, n in warnings.items():
+            acct.warn(key, n)
+    return (pl.concat([d[0] for d in done], how="diagonal_relaxed"),
+            pl.concat([d[1] for d in done], how="vertical_relaxed"))
 
 
 def _timed(events: pl.DataFrame, col0: pl.DataFrame, state: _StreamState) -> pl.DataFrame:
@@ -359,7 +383,7 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
     info: dict = {}
     for i, seg in enumerate(stream.segments):
         data = segment_bytes(seg)
-        nbytes, crlf = len(data), b"\r\n" in data
+        nbytes, crlf = len(data), b"\r" in data and b"\r\n" in data  # memchr first: most logs have no CR
         buf, start_b, end_b, bad = split_lines(data, prefix=carry.text)
         acct.warn("non-UTF-8 lines (decoded as Latin-1)", bad)
         header = seg.header()

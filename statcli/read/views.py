@@ -19,14 +19,14 @@ _KEEP = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], dtype=np.uint32)
 
 
 def padded(data: bytes) -> np.ndarray:
-    """The bytes with 16 zero bytes appended, as ``uint8`` (so 12-byte reads never overrun).
+    """The bytes with 32 zero bytes appended, as ``uint8``: reads a few bytes past a line never overrun.
 
     Examples
     --------
     >>> padded(b"ab").size
-    18
+    34
     """
-    return np.frombuffer(data + bytes(16), dtype=np.uint8)
+    return np.frombuffer(data + bytes(32), dtype=np.uint8)
 
 
 def find_byte(buf: np.ndarray, byte: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
