@@ -211,9 +211,9 @@ def usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str
     r += (r < end[listed]) & (buf[r] == 32)
     rest = np.flatnonzero(r < end[listed])
     inline, r = listed[rest], r[rest]
-    q2 = quotes[np.searchsorted(quotes, r + 1)]
-    after = buf[np.minimum(q2 + 1, buf.size - 1)]
-    ok = (buf[r] == 39) & (q2 < end[inline]) & ((after == 9) | (after == 32)) & ((w[np.minimum(q2 + 1, w.size - 1)] & _MASK6) != _LIST)
+    q2 = np.minimum(quotes[np.searchsorted(quotes, r + 1)], end[inline])
+    after = buf[q2 + 1]
+    ok = (buf[r] == 39) & (q2 < end[inline]) & ((after == 9) | (after == 32))
     usual[inline[~ok]] = False
     inline, r, q2 = inline[ok], r[ok], q2[ok]
     vs = q2 + 1
