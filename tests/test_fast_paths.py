@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statcli.read.col0 import classify_frame, classify_spans
+from statcli.read.headers import block_headers
 from statcli.read.lines import split_lines
 from statcli.read.tokens import MALFORMED, NAME, NOTE, PAIR, PAIR_GRAMMAR, odd_lines, tokenize
 from statcli.read.views import string_views
@@ -31,6 +32,7 @@ from conftest import SAMPLE_LOGS
 def _col0_agree(data: bytes) -> int:
     buf, start, end, _ = split_lines(data)
     col0 = np.flatnonzero((buf[start] != 9) | (end == start))
+    _headers_agree(buf, start[col0], end[col0])
     fast = classify_spans(buf, start[col0], end[col0])
     rules = classify_frame(string_views([buf], start[col0], end[col0] - start[col0]))
     text = string_views([buf], start[col0], end[col0] - start[col0], name="text")
@@ -39,6 +41,14 @@ def _col0_agree(data: bytes) -> int:
         pl.any_horizontal(pl.col(c).ne_missing(pl.col(f"{c}_rule")) for c in fast.columns))
     assert diff.height == 0, diff.head(5).to_dicts()
     return len(col0)
+
+
+def _headers_agree(buf, start, end) -> None:
+    text = string_views([buf], start, end - start)
+    heads = pl.DataFrame({"rec": np.arange(len(start)), "kind": ["ev_hdr"] * len(start), "text": text})
+    fast, rules = block_headers(heads, buf, start, end), block_headers(heads)
+    assert fast.equals(rules), fast.filter(~pl.all_horizontal(
+        pl.col(c).eq_missing(rules[c]) for c in fast.columns)).head(3).to_dicts()
 
 
 def _logs(folder) -> list[bytes]:
@@ -68,6 +78,8 @@ _RESTS = ["Trc 04542 EventRinging sent to [5]", "Std 05060 next", "Int 04543 Int
           "Trc 04541 RequestX received from x", "Alr 1 2 GCTI-00-04110 x", "a b c GCTI-00-04110 alarm",
           "[0] 8.1.101.25 distribute_event: message EventReleased", "[BSYNC] Trace: Send to backup (B) [2]:",
           "[ISCC] Received: message ISCCEventX", "[0] 8.1 x: message RequestMakeCall", "[0] 8.1 x: message  Event",
+          "[0] 8.1 a:b x: message EventX", "[] v : message EventY(z)", "[0]  v c: message E", "[0] 8.1\tx: message E",
+          "[0 8.1 x: message EventX", "[0]x 8.1 c: message EventX", "[a]b] v c: message EventX",
           "Sending  [0,UDP] 97 bytes to 10.0.0.2:5060 >>>>>", "SIPTR: Received [0,UDP] 12 bytes from 1.2.3.4:5 <<<<<",
           "x bytes to y >>>", "$+CTI:PRM", "$-x", "$", "+++ CIFace::Request +++", "_M_I_0123 [x]", "_m_I_",
           "received from 65201(--)callcpro2:3010(fd=10) message EventUserEvent", "received from x",

@@ -17,15 +17,13 @@ import polars as pl
 import pyarrow as pa
 
 from statcli.catalog.tlib import AGENT_STATUS_EVENTS, ATTRIBUTE_COLUMNS, KV_ATTRIBUTES, RELEASING_PARTY
+from statcli.read.headers import block_headers
 from statcli.read.tokens import _WS, NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
 from statcli.read.views import string_views
 
 KV = pl.Struct({"key": pl.String, "value": pl.String})
 ATTR = pl.Struct({"name": pl.String, "value": pl.String})
 
-_SERVER_HDR = r"^@\S+ \[(?P<tag>[^\]]*)\] (?P<ver>\S+) (?P<ctx>.*?): message (?P<name>\w+)"
-_CLIENT_HDR = (r"^received from (?P<handle>\d+)\((?P<srv>[^)]*)\)(?P<peer>.*?)\(fd=\d*\) "
-               r"message (?P<name>\w+)")
 _LIST_HDR = r"^\[(\d+)\]\s+([0-9A-Fa-f]{2})\s+([0-9A-Fa-f]{2})"
 
 
@@ -41,35 +39,6 @@ def unquote(expr: pl.Expr) -> pl.Expr:
     # prefix/suffix tests and a slice: much cheaper than a regular expression per value
     quoted = expr.str.starts_with("'") & expr.str.ends_with("'") & (expr.str.len_chars() >= 2)
     return pl.when(quoted).then(expr.str.slice(1, expr.str.len_chars() - 2)).otherwise(expr)
-
-
-def block_headers(heads: pl.DataFrame) -> pl.DataFrame:
-    """Parse block header lines (server ``@… : message X``, client ``received from …``, ``message X``).
-
-    Parameters
-    ----------
-    heads : polars.DataFrame
-        Columns ``rec``, ``kind``, ``text``.
-
-    Returns
-    -------
-    polars.DataFrame
-        ``rec``, ``event`` (message name, ``(…)`` suffix removed), ``tag``,
-        ``server_version``, ``context``, ``client_server`` (server named in a
-        client dump).
-    """
-    srv = pl.col("text").str.extract_groups(_SERVER_HDR)
-    cli = pl.col("text").str.extract_groups(_CLIENT_HDR)
-    bare = pl.col("text").str.extract(r"^message (\w+)", 1)
-    is_client = pl.col("kind").is_in(["client_ev_hdr", "client_rq_hdr"])
-    return heads.select(
-        "rec",
-        event=pl.coalesce(pl.when(is_client).then(cli.struct.field("name")), srv.struct.field("name"), bare),
-        tag=srv.struct.field("tag"),
-        server_version=srv.struct.field("ver"),
-        context=pl.when(is_client).then(pl.lit("client")).otherwise(srv.struct.field("ctx")),
-        client_server=pl.when(is_client).then(cli.struct.field("srv")),
-    )
 
 
 _N_TYPED = len(ATTRIBUTE_COLUMNS)
@@ -164,6 +133,8 @@ def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def _byte_at(t: Tokens, b: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The byte at offset ``at`` of buffer ``b`` for each row."""
+    if len(t.buffers) == 1 or not b.any():
+        return t.buffers[0][at]
     out = t.buffers[0][np.where(b == 0, at, 0)]
     for i in range(1, len(t.buffers)):
         mine = np.flatnonzero(b == i)
@@ -242,8 +213,8 @@ def _lists(t: Tokens, n_ev: int, ev: np.ndarray, keys: tuple, vals: tuple, rows:
         rows, e = rows[order], e[order]
     kb, ks, kn = (x[rows] for x in keys)
     vb, vs, vn = (x[rows] for x in vals)
-    key = string_views(t.buffers, ks, np.maximum(kn, 0), kb, valid=kn >= 0).to_arrow()
-    value = string_views(t.buffers, vs, np.maximum(vn, 0), vb, valid=vn >= 0).to_arrow()
+    key = string_views(t.buffers, ks, np.maximum(kn, 0), kb, valid=kn >= 0, name=None)
+    value = string_views(t.buffers, vs, np.maximum(vn, 0), vb, valid=vn >= 0, name=None)
     offsets = np.searchsorted(e, np.arange(n_ev + 1)).astype(np.int32)
     struct = pa.StructArray.from_arrays([key, value], names=list(names))
     return pl.Series(pa.ListArray.from_arrays(pa.array(offsets), struct))
@@ -279,7 +250,8 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.Da
 
 
 def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: np.ndarray, rec: np.ndarray,
-                 order: np.ndarray, warnings: dict[str, int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+                 order: np.ndarray, warnings: dict[str, int],
+                 head_spans: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """:func:`extract_blocks` on byte spans: header lines as a frame, block lines as spans of ``buf``.
 
     Parameters
@@ -292,8 +264,10 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
         Byte span, record id and (even) order of each block line, in block order.
     warnings : dict
         Counters to increment.
+    head_spans : (start, end), optional
+        Byte spans of the header lines in ``buf`` (the usual ones are then cut from the bytes).
     """
-    events = block_headers(heads)
+    events = block_headers(heads, buf, *head_spans) if head_spans else block_headers(heads)
     t = tokenize(buf, start, end, rec, order)
     n_ev = events.height
     head_rec = heads["rec"].to_numpy().astype(np.int64)

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from statcli.read.timestamps import parse_stamps
-from statcli.read.views import string_views
+from statcli.read.views import find_byte, string_views
 
 #: line kind → (starts a record?, accounting category of the record it starts)
 LINE_KINDS: dict[str, tuple[bool, str]] = {
@@ -147,6 +147,8 @@ _LOWER = np.zeros(256, dtype=bool)
 _LOWER[97:123] = True
 _WS = np.zeros(256, dtype=bool)
 _WS[[9, 10, 11, 12, 13, 32]] = True
+_WORD = _DIGIT | _UPPER | _LOWER
+_WORD[95] = True
 
 
 def _words(buf: np.ndarray) -> np.ndarray:
@@ -233,6 +235,31 @@ def _std_word(buf: np.ndarray, p: np.ndarray, end: np.ndarray) -> tuple[np.ndarr
     return ok, q + 1
 
 
+def _sip_bytes(buf: np.ndarray, s: np.ndarray, n: np.ndarray, tail: np.ndarray, kind: np.ndarray) -> pl.Series:
+    """Byte counts of SIP trace headers (``… N bytes to|from … >>>>>``); their kind is set in ``kind``.
+
+    Only lines ending in ``>>>``/``<<<`` can match: the expression runs on those alone.
+    """
+    out = pl.repeat(None, len(s), dtype=pl.Int64, eager=True)
+    rows = np.flatnonzero(tail & (kind < 0))
+    if len(rows):
+        count = string_views([buf], s[rows], n[rows]).str.extract(_SIP_TAIL, 1).cast(pl.Int64, strict=False)
+        hit = count.is_not_null().to_numpy()
+        kind[rows[hit]] = CODE["sip_hdr"]
+        out = out.scatter(rows[hit], count.filter(pl.Series(hit)))
+    return out
+
+
+def _announce(buf: np.ndarray, p: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """``\\w+ received from \\[`` at ``p`` (after ``04541 Request``)."""
+    k = np.zeros(len(p), dtype=np.int64)
+    rows = np.arange(len(p))
+    while len(rows):
+        rows = rows[(p[rows] + k[rows] < end[rows]) & _WORD[buf[p[rows] + k[rows]]]]
+        k[rows] += 1
+    return (k >= 1) & _prefix(buf, p + k, end, b" received from [")
+
+
 def classify_spans(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.DataFrame:
     """:func:`classify_frame` for lines given as byte spans of a padded buffer.
 
@@ -269,22 +296,28 @@ def classify_spans(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.Da
     # T2 headers: the message name decides (log-formats §5.1)
     t2 = np.flatnonzero(form == 2)
     if len(t2):
-        msg = string_views([buf], s[t2], n[t2]).str.extract(r": message (\w+)", 1)
+        # `: message (\w+)`: a `: message ` can only start at a colon; past the stamp, header lines
+        # have one, so the first colon decides (any other line is left to the rules)
+        colons = np.append(find_byte(buf, 58, int(rest[t2].min()), int(e[t2].max())), np.iinfo(np.int64).max)
+        first_colon = np.minimum(colons[np.searchsorted(colons, rest[t2])], e[t2])
+        at = first_colon + 10
+        word = _prefix(buf, first_colon, e[t2], b": message ") & (at < e[t2]) & _WORD[buf[at]]
         bsync = _prefix(buf, rest[t2], e[t2], b"[BSYNC]")
-        iscc = _prefix(buf, rest[t2], e[t2], b"[ISCC]") | msg.str.starts_with("ISCC").fill_null(False).to_numpy()
-        request = msg.str.starts_with("Request").fill_null(False).to_numpy()
-        has_msg = msg.is_not_null().to_numpy()
-        kind[t2] = np.select([bsync, iscc, has_msg & request, has_msg],
+        iscc = _prefix(buf, rest[t2], e[t2], b"[ISCC]") | (word & _prefix(buf, at, e[t2], b"ISCC"))
+        request = word & _prefix(buf, at, e[t2], b"Request")
+        kind[t2] = np.select([bsync, iscc, request, word],
                              [CODE["bsync_hdr"], CODE["iscc_hdr"], CODE["rq_hdr"], CODE["ev_hdr"]], -1)
     # T1/T7 lines: a level word and a message id make a standard line
     tn = np.flatnonzero(((form == 1) | (form == 3)) & ~sip_tail)
     if len(tn):
         std, id_at = _std_word(buf, rest[tn], e[tn])
         announce = std & _prefix(buf, id_at, e[tn], b"04541 Request")
+        sure = _announce(buf, id_at + 13, e[tn]) & announce
         handler = (buf[rest[tn]] == 36) & np.isin(buf[rest[tn] + 1], [42, 43, 45]) & (rest[tn] + 2 <= e[tn])
         ciface = _prefix(buf, rest[tn], e[tn], b"+++ CIFace")
         k = np.select([std, handler, ciface], [CODE["std"], CODE["handler"], CODE["ciface"]], CODE["trace"])
-        k[announce] = -1  # the 04541 grammar decides
+        k[announce] = -1  # the 04541 grammar decides the unusual ones
+        k[sure] = CODE["req_announce"]
         undecided = np.flatnonzero(~std & (k != CODE["handler"]))
         if len(undecided):  # `\S+ \S+ \S+ GCTI-dd-ddddd` is a standard line too: leave those to the rules
             gcti = string_views([buf], s[tn[undecided]], n[tn[undecided]]).str.contains("GCTI-", literal=True)
@@ -307,12 +340,14 @@ def classify_spans(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.Da
              CODE["handler"], CODE["space_cont"], -1],
             CODE["other"])
         kind[un] = k
+    known_stamp = stamped | (~st["ok"] & ascii_ & ~other_form)
+    sip_bytes = _sip_bytes(buf, s, n, sip_tail & known_stamp & (form != 2), kind)
     out = pl.DataFrame({
         "st_form": pl.Series(form).replace_strict(dict(enumerate(_FORMS)), return_dtype=pl.String),
-        "st_date": pl.Series([None] * m, dtype=pl.Date),
+        "st_date": pl.repeat(None, m, dtype=pl.Date, eager=True),
         "st_tod": pl.Series(st["tod"]).scatter(np.flatnonzero(~stamped), None),
         "st_len": pl.Series(np.where(stamped, st["len"], 0), dtype=pl.UInt32).scatter(np.flatnonzero(~stamped), None),
-        "sip_bytes": pl.Series([None] * m, dtype=pl.Int64),
+        "sip_bytes": sip_bytes,
         "kind": kinds(np.maximum(kind, 0)),
     })
     rules = np.flatnonzero(kind < 0)

@@ -46,31 +46,31 @@ def words64(buf: np.ndarray) -> np.ndarray:
 
 
 def name_hash(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """Four masked 8-byte words of each span (bytes 0–23 and the last 8) and its length.
+    """Masked 8-byte words of each span — bytes 8–23 and the last 8 — and its length.
 
-    Two spans of at most 32 bytes have equal rows exactly when their bytes are equal.
+    The first 8 bytes are left out: every name checked here begins with ``Attribut``.
+    Two such names of at most 32 bytes have equal rows exactly when they are equal.
     """
     w = words64(buf)
     n = length.astype(np.int64)
-    out = np.empty((len(start), 5), dtype=np.uint64)
-    for k in range(3):
-        out[:, k] = w[start + 8 * k] & _KEEP64[np.clip(n - 8 * k, 0, 8)]
-    out[:, 3] = w[start + np.maximum(n - 8, 0)] & _KEEP64[np.minimum(n, 8)]
-    out[:, 4] = n
+    out = np.empty((len(start), 4), dtype=np.uint64)
+    for k in range(2):
+        out[:, k] = w[start + 8 * (k + 1)] & _KEEP64[np.clip(n - 8 * (k + 1), 0, 8)]
+    out[:, 2] = w[start + np.maximum(n - 8, 0)] & _KEEP64[np.minimum(n, 8)]
+    out[:, 3] = n
     return out
 
 
 def mix(h: np.ndarray) -> np.ndarray:
     """One ``uint64`` per row of :func:`name_hash` words (equal names, equal values)."""
-    return (h[:, 0] ^ (h[:, 1] * np.uint64(0x9E3779B97F4A7C15)) ^ (h[:, 2] * np.uint64(0xC2B2AE3D27D4EB4F))
-            ^ (h[:, 3] * np.uint64(0x165667B19E3779F9)) ^ h[:, 4])
+    return ((h[:, 0] * np.uint64(0x9E3779B97F4A7C15)) ^ (h[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F))
+            ^ (h[:, 2] * np.uint64(0x165667B19E3779F9)) ^ h[:, 3])
 
 
 _VOCAB_BYTES = [name.encode() for name in VOCAB]
 _VOCAB_BUF = padded(b"".join(_VOCAB_BYTES))
 _VOCAB_START = np.cumsum([0] + [len(b) for b in _VOCAB_BYTES[:-1]])
-_VOCAB_HASH = name_hash(_VOCAB_BUF, _VOCAB_START, np.array([len(b) for b in _VOCAB_BYTES]))
-_VOCAB_MIX = mix(_VOCAB_HASH)
+_VOCAB_MIX = mix(name_hash(_VOCAB_BUF, _VOCAB_START, np.array([len(b) for b in _VOCAB_BYTES])))
 _VOCAB_ORDER = np.argsort(_VOCAB_MIX)
 
 

@@ -327,7 +327,7 @@ def _block_events(lines: _Lines, rows, heads, body, kind, rec, acct: _Accounting
         frame = pl.DataFrame({"rec": rec[h], "kind": kinds(kind[h]), "text": lines.text(rows[h])})
         warnings: dict[str, int] = {}
         events, malformed = block_events(lines.buf, frame, lines.start[rows[b]], lines.end[rows[b]], rec[b], b * 2,
-                                         warnings)
+                                         warnings, head_spans=(lines.start[rows[h]], lines.end[rows[h]]))
         return events, malformed, warnings
 
     done = in_parallel(part, list(range(WORKERS)))

@@ -56,7 +56,7 @@ def words32(buf: np.ndarray) -> np.ndarray:
 
 def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarray,
                  bufidx: np.ndarray | None = None, valid: np.ndarray | None = None,
-                 name: str = "") -> pl.Series:
+                 name: str | None = "") -> pl.Series | pa.Array:
     """A String Series of byte spans ``buffers[bufidx][start:start+length]``.
 
     Parameters
@@ -70,8 +70,8 @@ def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarra
         Buffer of each span (default: all in ``buffers[0]``).
     valid : numpy.ndarray, optional
         Boolean mask; False rows are null.
-    name : str
-        Name of the Series.
+    name : str or None
+        Name of the Series; ``None`` returns the Arrow array itself.
 
     Examples
     --------
@@ -109,4 +109,4 @@ def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarra
         nulls = int(n - np.count_nonzero(valid))
     arr = pa.Array.from_buffers(pa.string_view(), n, [validity, pa.py_buffer(views)]
                                 + [pa.py_buffer(b) for b in buffers], null_count=nulls)
-    return pl.Series(name, arr)
+    return arr if name is None else pl.Series(name, arr)
