@@ -107,23 +107,34 @@ def _leading_int(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> pl.S
 
 
 def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[pl.Series]:
-    """Typed columns from the raw first value span of each attribute (one row per block)."""
+    """Typed columns from the raw first value span of each attribute (one row per block).
+
+    All columns are stripped, unquoted and parsed in one pass over their
+    concatenated spans, then cut apart again.
+    """
+    present = [(col, kind) for col, kind in ATTRIBUTE_COLUMNS.values() if col in spans]
+    if not present:
+        return []
+    n_ev = len(spans[present[0][0]][0])
+    b = np.concatenate([spans[c][0] for c, _ in present])
+    s, n = _strip(t, b, np.concatenate([spans[c][1] for c, _ in present]),
+                  np.concatenate([spans[c][2] for c, _ in present]))
+    hexes = np.repeat([kind == "hex" for _, kind in present], n_ev)
+    us, un = _unquote(t, b, s, n)
+    s, n = np.where(hexes, s, us), np.where(hexes, n, un)
+    text = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0)
+    ints = [i for i, (_, kind) in enumerate(present) if kind == "int"]
+    rows = np.concatenate([np.arange(i * n_ev, (i + 1) * n_ev) for i in ints]) if ints else np.empty(0, np.int64)
+    numbers = _leading_int(t, b[rows], s[rows], n[rows]).scatter(np.flatnonzero(n[rows] < 0), None)
     out: list[pl.Series] = []
-    for col, kind in ATTRIBUTE_COLUMNS.values():
-        if col not in spans:
-            continue
-        b, s0, n0 = spans[col]
-        s, n = _strip(t, b, s0, n0)
+    for i, (col, kind) in enumerate(present):
+        value = text.slice(i * n_ev, n_ev).alias(col)
         if kind == "hex":
-            value = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0)
-            out.append(value.str.to_integer(base=16, dtype=pl.UInt64, strict=False).alias(col))
-            continue
-        s, n = _unquote(t, b, s, n)
-        if kind == "int":
-            out.append(_leading_int(t, b, s, n).scatter(np.flatnonzero(n < 0), None).alias(col))
-            continue
-        value = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0, name=col)
-        out.append(value.str.to_lowercase() if kind == "connid" else value)
+            out.append(value.str.to_integer(base=16, dtype=pl.UInt64, strict=False))
+        elif kind == "int":
+            out.append(numbers.slice(ints.index(i) * n_ev, n_ev).alias(col))
+        else:
+            out.append(value.str.to_lowercase() if kind == "connid" else value)
     if "_timein_secs" in spans:
         b, s, n = spans["_timein_secs"]
         raw = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0)
@@ -271,7 +282,8 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     t = tokenize(buf, start, end, rec, order)
     n_ev = events.height
     head_rec = heads["rec"].to_numpy().astype(np.int64)
-    by_rec = np.argsort(head_rec, kind="stable")
+    in_order = len(head_rec) < 2 or bool((head_rec[1:] >= head_rec[:-1]).all())
+    by_rec = np.arange(n_ev) if in_order else np.argsort(head_rec, kind="stable")
     at = np.minimum(np.searchsorted(head_rec[by_rec], t.rec), max(n_ev - 1, 0))
     ev = by_rec[at] if n_ev else np.zeros(len(t.rec), np.int64)
     known = (head_rec[ev] == t.rec) if n_ev else np.zeros(len(t.rec), bool)

@@ -21,7 +21,10 @@ _COLUMNS = ("event", "tag", "server_version", "context", "client_server")
 _WORD = np.zeros(256, dtype=bool)
 _WORD[48:58] = _WORD[65:91] = _WORD[97:123] = True
 _WORD[95] = True
-_END = np.iinfo(np.int64).max
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[48:58] = True
+#: What lies between the stamp and `: message` (the context ends at the first colon).
+_MIDDLE = r"^\[(?P<tag>[^\]]*)\] (?P<ver>\S+) (?P<ctx>.*)$"
 
 
 def block_headers(heads: pl.DataFrame, buf: np.ndarray | None = None, start: np.ndarray | None = None,
@@ -76,37 +79,49 @@ def block_headers(heads: pl.DataFrame, buf: np.ndarray | None = None, start: np.
 
 
 def _server_cut(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
-    """``_SERVER_HDR`` cut from the bytes of ASCII lines without TABs; ``ok`` marks the lines it decided."""
+    """``_SERVER_HDR`` cut from the bytes of each line; ``ok`` marks the lines it decided.
+
+    The usual stamp and the first colon (``: message`` can only begin at one)
+    are found with NumPy; the part in between — ``[tag] version context`` — takes
+    few distinct values in a log, so the expression runs once per distinct value.
+    """
     m = len(s)
+    digits = np.zeros(m, dtype=np.int64)
+    rows = np.flatnonzero((buf[s] == 64) & (e - s > 12))
+    for k in range(8):  # the fraction of `@HH:MM:SS.ffff`
+        rows = rows[_DIGIT[buf[s[rows] + 10 + k]]]
+        digits[rows] += 1
+    sp1 = s + 10 + digits
+    ok = (buf[s] == 64) & (digits > 0) & (buf[sp1] == 32)
+    for k, ch in enumerate(b"dd:dd:dd."):
+        ok &= _DIGIT[buf[s + 1 + k]] if ch == ord("d") else buf[s + 1 + k] == ch
     lo, hi = (int(s.min()), int(e.max())) if m else (0, 0)
-
-    def first_after(byte: int, pos: np.ndarray) -> np.ndarray:
-        found = np.append(find_byte(buf, byte, lo, hi), _END)
-        return np.minimum(found[np.searchsorted(found, pos)], e)
-
-    odd = np.sort(np.concatenate([np.flatnonzero(buf[lo:hi] >= 0x80), *(find_byte(buf, b, lo, hi) - lo for b in (9, 11, 12, 13))])) + lo
-    plain = np.searchsorted(odd, e) == np.searchsorted(odd, s)
-    sp1 = first_after(32, s)
-    ok = plain & (buf[s] == 64) & (sp1 > s + 1) & (buf[sp1 + 1] == 91)
-    close = first_after(93, sp1 + 2)
-    ok &= (close < e) & (buf[close + 1] == 32)
-    sp2 = first_after(32, close + 2)
-    ok &= (sp2 > close + 2) & (sp2 < e)
-    colon = first_after(58, sp2 + 1)
+    colons = np.append(find_byte(buf, 58, lo, hi), np.iinfo(np.int64).max)
+    colon = np.minimum(colons[np.searchsorted(colons, sp1 + 1)], e)
+    for k, ch in enumerate(b": message "):
+        ok &= buf[colon + k] == ch
     name = colon + 10
-    ok &= (name < e) & _WORD[buf[np.minimum(name, buf.size - 1)]]
-    lit = np.frombuffer(b": message ", dtype=np.uint8)
-    for i, ch in enumerate(lit):
-        ok &= buf[colon + i] == ch
-    k = np.zeros(m, dtype=np.int64)
+    ok &= (name < e) & _WORD[buf[name]]
+    length = np.zeros(m, dtype=np.int64)
     rows = np.flatnonzero(ok)
     while len(rows):
-        rows = rows[(name[rows] + k[rows] < e[rows]) & _WORD[buf[name[rows] + k[rows]]]]
-        k[rows] += 1
+        rows = rows[(name[rows] + length[rows] < e[rows]) & _WORD[buf[name[rows] + length[rows]]]]
+        length[rows] += 1
+    # `\w+` is Unicode: a non-ASCII byte right after the ASCII run might continue the name
+    ok &= (name + length >= e) | (buf[name + length] < 0x80)
+    rows = np.flatnonzero(ok)
+    middle = string_views([buf], sp1[rows] + 1, colon[rows] - sp1[rows] - 1, name="middle")
+    distinct = middle.unique()
+    parts = pl.DataFrame({"middle": distinct}).with_columns(
+        g=pl.col("middle").str.extract_groups(_MIDDLE)).unnest("g")
+    cut = pl.DataFrame({"middle": middle}).join(parts, on="middle", how="left", maintain_order="left")
+    hit = cut["tag"].is_not_null().to_numpy() | cut["ver"].is_not_null().to_numpy()
+    ok[rows[~hit]] = False
 
-    def cut(a: np.ndarray, b: np.ndarray) -> pl.Series:
-        return string_views([buf], np.where(ok, a, 0), np.where(ok, b - a, 0), valid=ok)
+    def column(values: pl.Series) -> pl.Series:
+        out = pl.repeat(None, m, dtype=pl.String, eager=True)
+        return out.scatter(rows[hit], values.filter(pl.Series(hit))) if len(rows) else out
 
-    return {"ok": ok, "event": cut(name, name + k), "tag": cut(sp1 + 2, close),
-            "server_version": cut(close + 2, sp2), "context": cut(sp2 + 1, colon),
-            "client_server": pl.repeat(None, m, dtype=pl.String, eager=True)}
+    event = string_views([buf], np.where(ok, name, 0), np.where(ok, length, 0), valid=ok)
+    return {"ok": ok, "event": event, "tag": column(cut["tag"]), "server_version": column(cut["ver"]),
+            "context": column(cut["ctx"]), "client_server": pl.repeat(None, m, dtype=pl.String, eager=True)}

@@ -17,7 +17,8 @@ import polars as pl
 from statcli.errors import UserError
 from statcli.read.col0 import BLOCKS, CODE, FREE_TEXT, KIND, LINE_KINDS, classify_spans, kinds  # noqa: F401
 from statcli.read.tokens import to_buffer
-from statcli.read.views import find_byte, padded, string_views
+from statcli.read.views import find_byte, string_views
+from statcli.read.workers import WORKERS, in_parallel
 
 # Decoding: UTF-8, with invalid bytes taken as Latin-1 (lossless: every byte maps to
 # one character and back), so Latin-1 user data survives and nothing aborts a file.
@@ -50,23 +51,60 @@ def split_lines(data: bytes, prefix: bytes = b"") -> tuple[np.ndarray, np.ndarra
     >>> [bytes(buf[s:e]).decode() for s, e in zip(start, end)], bad
     (['a', '', 'bé'], 1)
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
+    buf = np.frombuffer(prefix + data + bytes(32), dtype=np.uint8)
+    return _split(buf, len(prefix))[:4]
+
+
+def read_segment(segment, prefix: bytes = b"") -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, bool]:
+    """Read one segment (a :class:`statcli.read.sources.Segment`) and cut it into lines.
+
+    Like :func:`split_lines`, with the file read straight into the buffer.
+
+    Returns
+    -------
+    (buf, start, end, non_utf8, nbytes, crlf)
+        As :func:`split_lines`, plus the segment's size and whether its lines
+        end in CRLF (SIP messages keep their CRs, §6.1).
+
+    Raises
+    ------
+    UserError
+        Binary data (a NUL byte in the first 64 KB): not a text log.
+    """
+    buf = segment.read_into(prefix, pad=32)
+    if 0 in buf[len(prefix):len(prefix) + 65536][:max(0, buf.size - 32 - len(prefix))]:
+        raise UserError(f"{segment.name} is not a text log (binary data)")
+    return _split(buf, len(prefix))
+
+
+def _split(buf: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, bool]:
+    """Lines of ``buf`` (padded; the data starts at ``p`` after ``p`` bytes of carried lines)."""
+    size = buf.size - 32
     bad = 0
-    if not data.isascii():
+    bom = bytes(buf[p:p + 3]) == codecs.BOM_UTF8
+    nbytes = size - p
+    data = buf[p + 3 * bom:size]
+    if data.size and int(data.max()) >= 0x80:
+        raw = data.tobytes()
         try:
-            data.decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError:
-            bad = sum(1 for raw in data.split(b"\n") if _not_utf8(raw))
-            data = data.decode("utf-8", errors="statcli-latin1").encode("utf-8")
-    buf = padded(prefix + data)
-    size = len(prefix) + len(data)
-    end = find_byte(buf, 10, 0, size)
-    if size and buf[size - 1] != 10:
+            bad = sum(1 for line in raw.split(b"\n") if _not_utf8(line))
+            text = raw.decode("utf-8", errors="statcli-latin1").encode("utf-8")
+            buf = np.frombuffer(buf[:p].tobytes() + text + bytes(32), dtype=np.uint8)
+            size, bom = buf.size - 32, False
+    first = p + 3 * bom
+    # the newlines, in as many blocks as there are workers
+    cuts = np.linspace(first, size, WORKERS + 1).astype(np.int64)
+    end = np.concatenate([find_byte(buf, 10, 0, first)] + in_parallel(
+        lambda i: find_byte(buf, 10, int(cuts[i]), int(cuts[i + 1])), list(range(WORKERS))))
+    if size > first and buf[size - 1] != 10:
         end = np.append(end, size)
     start = np.concatenate([[0], end[:-1] + 1]) if len(end) else end.copy()
-    end = end - ((end > start) & (buf[np.maximum(end - 1, 0)] == 13))
-    return buf, start, end, bad
+    if bom:
+        start[start == p] = first
+    cr = (end > start) & (buf[np.maximum(end - 1, 0)] == 13)
+    return buf, start, end - cr, bad, nbytes, bool(cr[np.searchsorted(start, p):].any())
 
 
 def decode_lines(data: bytes) -> tuple[pl.Series, int]:
@@ -85,20 +123,6 @@ def decode_lines(data: bytes) -> tuple[pl.Series, int]:
     return string_views([buf], start, end - start, name="text"), bad
 
 
-def segment_bytes(segment) -> bytes:
-    """The bytes of one segment (a :class:`statcli.read.sources.Segment`).
-
-    Raises
-    ------
-    UserError
-        Binary data (a NUL byte in the first 64 KB): not a text log.
-    """
-    data = segment.read_bytes()
-    if b"\x00" in data[:65536]:
-        raise UserError(f"{segment.name} is not a text log (binary data)")
-    return data
-
-
 def segment_lines(segment) -> tuple[pl.Series, int, bool, int]:
     """Read and decode one segment (a :class:`statcli.read.sources.Segment`).
 
@@ -114,9 +138,8 @@ def segment_lines(segment) -> tuple[pl.Series, int, bool, int]:
     UserError
         Binary data (a NUL byte in the first 64 KB): not a text log.
     """
-    data = segment_bytes(segment)
-    text, bad = decode_lines(data)
-    return text, len(data), b"\r\n" in data, bad
+    buf, start, end, bad, nbytes, crlf = read_segment(segment)
+    return string_views([buf], start, end - start, name="text"), nbytes, crlf, bad
 
 
 def _not_utf8(raw: bytes) -> bool:

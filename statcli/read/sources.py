@@ -25,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 from statcli.errors import UserError
 
 #: File names (lower-case endings) read when a folder is given. Explicit files are always read.
@@ -136,6 +138,7 @@ class Segment:
     opener: Callable[[], bytes]
     peeker: Callable[[int], bytes] | None = None
     _header: Header | None = None
+    path: str | None = None  # a plain (uncompressed) file: read straight into a buffer
 
     @property
     def stamp(self) -> str | None:
@@ -167,6 +170,35 @@ class Segment:
     def read_bytes(self) -> bytes:
         """The segment's uncompressed bytes (raises UserError when unreadable)."""
         return self.opener()
+
+    def read_into(self, prefix: bytes = b"", pad: int = 32) -> np.ndarray:
+        """``prefix``, the segment's bytes and ``pad`` zero bytes in one ``uint8`` array.
+
+        A plain file is read straight into the array: a large segment is copied
+        once, from the page cache, and its pages are not zeroed first.
+
+        Examples
+        --------
+        >>> bytes(Segment("-", 2, lambda: b"ab").read_into(b"x\\n", pad=2))
+        b'x\\nab\\x00\\x00'
+        """
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as fh:
+                    size = os.fstat(fh.fileno()).st_size
+                    room = np.empty(len(prefix) + size + pad, dtype=np.uint8)
+                    room[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+                    got = fh.readinto(memoryview(room)[len(prefix):len(prefix) + size]) or 0
+            except OSError as exc:
+                raise UserError(f"cannot read {self.path}: {exc.strerror or exc}") from None
+            room[len(prefix) + got:] = 0
+            return room[:len(prefix) + got + pad]
+        data = self.read_bytes()
+        room = np.empty(len(prefix) + len(data) + pad, dtype=np.uint8)
+        room[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+        room[len(prefix):len(prefix) + len(data)] = np.frombuffer(data, dtype=np.uint8)
+        room[len(prefix) + len(data):] = 0
+        return room
 
     def header(self) -> Header:
         """The segment's header, read from its first bytes."""
@@ -253,7 +285,8 @@ def _is_log_name(name: str) -> bool:
 def _segments_of_file(path: str) -> list[Segment]:
     if path.lower().endswith(".zip"):
         return _zip_segments(path)
-    return [Segment(path, os.path.getsize(path), _file_opener(path), _file_peeker(path))]
+    plain = None if path.lower().endswith(".gz") else path
+    return [Segment(path, os.path.getsize(path), _file_opener(path), _file_peeker(path), path=plain)]
 
 
 def collect_segments(sources: str | os.PathLike | Iterable[str | os.PathLike], *,

@@ -33,8 +33,8 @@ from statcli.errors import StrictError, UserError
 from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
                                  parse_date_option)
 from statcli.read.blocks import block_events
-from statcli.read.lines import (BLOCKS, CODE, FREE_TEXT, LINE_KINDS, classify_spans, kinds, segment_bytes, sip_bodies,
-                                split_lines)
+from statcli.read.lines import (BLOCKS, CODE, FREE_TEXT, LINE_KINDS, classify_spans, kinds, read_segment,
+                                sip_bodies)
 from statcli.read.sources import Stream, collect_segments, group_streams
 from statcli.read.views import string_views
 from statcli.read.workers import WORKERS, in_parallel
@@ -382,9 +382,7 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
     pieces = []
     info: dict = {}
     for i, seg in enumerate(stream.segments):
-        data = segment_bytes(seg)
-        nbytes, crlf = len(data), b"\r" in data and b"\r\n" in data  # memchr first: most logs have no CR
-        buf, start_b, end_b, bad = split_lines(data, prefix=carry.text)
+        buf, start_b, end_b, bad, nbytes, crlf = read_segment(seg, prefix=carry.text)
         acct.warn("non-UTF-8 lines (decoded as Latin-1)", bad)
         header = seg.header()
         segments_read.append(seg.name)

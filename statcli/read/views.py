@@ -88,18 +88,22 @@ def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarra
     word2 = np.zeros(n, dtype=np.uint32) if bufidx is None else bufidx.astype(np.uint32)
     word3 = start.astype(np.uint32)
     short = np.flatnonzero(length <= 12)
-    for i, buf in enumerate(buffers):
+    if len(buffers) == 1:
+        groups = [(buffers[0], slice(None), short)]
+    else:
+        # most spans lie in the first buffer: read them in bulk, then the few others per buffer
+        first = word2 == 0
+        groups = [(buffers[0], np.flatnonzero(first), short[first[short]])]
+        others = np.flatnonzero(~first)
+        for i in range(1, len(buffers)):
+            mine = others[word2[others] == i]
+            groups.append((buffers[i], mine, mine[length[mine] <= 12]))
+    for buf, rows, small in groups:
         w = words32(buf)
-        if len(buffers) == 1:
-            prefix[:] = w[start]
-            rows = short
-        else:
-            mine = word2 == i
-            prefix[mine] = w[start[mine]]
-            rows = short[mine[short]]
-        at, left = start[rows], length[rows].astype(np.int64)
-        word2[rows] = w[at + 4] & _KEEP[np.clip(left - 4, 0, 4)]
-        word3[rows] = w[at + 8] & _KEEP[np.clip(left - 8, 0, 4)]
+        prefix[rows] = w[start[rows]]
+        at, left = start[small], length[small].astype(np.int64)
+        word2[small] = w[at + 4] & _KEEP[np.clip(left - 4, 0, 4)]
+        word3[small] = w[at + 8] & _KEEP[np.clip(left - 8, 0, 4)]
     prefix &= _KEEP[np.minimum(length, 4)]
     views = np.stack([length, prefix, word2, word3], axis=1)
     validity = None
