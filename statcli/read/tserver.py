@@ -247,6 +247,17 @@ class _Lines:
     def source(self, rows: np.ndarray) -> pl.Series:
         return pl.Series("source", self.names, dtype=pl.String).gather(self.src[rows])
 
+    def window(self, a: int, b: int) -> "_Lines":
+        """Lines ``a … b-1`` over their own slice of the buffer (zero-copy).
+
+        String views hold 32-bit offsets, so a chunk's spans are made relative
+        to the chunk: a segment larger than 2 GiB still gives valid views.
+        """
+        lo = int(self.start[a]) if b > a else 0
+        hi = int(self.end[b - 1]) + 32 if b > a else 32
+        return _Lines(self.buf[lo:hi], self.start[a:b] - lo, self.end[a:b] - lo, self.src[a:b], self.line[a:b],
+                      self.names)
+
 
 def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounting, crlf: bool,
              keep_tail: bool) -> tuple[pl.DataFrame, int]:
@@ -415,9 +426,10 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
         a, b, done = 0, min(CHUNK_LINES, total), 0
         carry = _Carry()
         seg_lines = _Lines(buf, start_b, end_b, src, line, names)
+        first_piece = len(pieces)
         while total:
             keep_tail = not (last_segment and b == total)
-            events, cut = _process(seg_lines, a, b, state, acct, crlf, keep_tail=keep_tail)
+            events, cut = _process(seg_lines.window(a, b), 0, b - a, state, acct, crlf, keep_tail=keep_tail)
             if events.height:
                 pieces.append(events)
             # progress in proportion to the lines of the segment handled so far
@@ -432,8 +444,19 @@ def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
                 break
             a, b = a + cut, min(b + CHUNK_LINES, total)
         advance(nbytes - done)
+        if not last_segment:  # free this segment's bytes before the next one is read
+            pieces[first_piece:] = [_own_strings(p) for p in pieces[first_piece:]]
     events = pl.concat(pieces, how="diagonal_relaxed") if pieces else pl.DataFrame()
     return events.with_columns(server=pl.lit(info.get("server"))) if events.height else events, info
+
+
+def _own_strings(events: pl.DataFrame) -> pl.DataFrame:
+    """The events with their strings copied out of the segment's buffer (which can then be freed).
+
+    Event strings are views of the log bytes; once the next segment is read,
+    keeping them as views would keep every segment in memory.
+    """
+    return pl.from_arrow(events.to_arrow()) if events.height else events
 
 
 def _to_utc(events: pl.DataFrame, info: dict, tz: str | None) -> tuple[pl.DataFrame, str]:
@@ -514,7 +537,8 @@ def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | da
     advance = progress or (lambda n: None)
     frames, bases, seg_names = [], {}, []
     requests: dict[str, int] = {}
-    for stream in group_streams(segments):
+    streams = group_streams(segments)
+    for k, stream in enumerate(streams):
         before = acct.unsupported()
         handled = acct.lines.get("request", 0) + acct.lines.get("bsync", 0)
         events, info = _stream_events(stream, acct, start, advance, seg_names)
@@ -530,7 +554,7 @@ def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | da
                             "give --date YYYY-MM-DD")
         events, basis = _to_utc(events, info, tz)
         bases[info.get("server") or stream.key] = basis
-        frames.append(events)
+        frames.append(events if k == len(streams) - 1 else _own_strings(events))
     total = sum(acct.lines.values())
     if total == 0:
         raise UserError("the input has no log lines (empty files)")

@@ -84,26 +84,28 @@ def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarra
     start = np.asarray(start, dtype=np.int64)
     length = np.asarray(length, dtype=np.uint32)
     # Long views (> 12 bytes): prefix, buffer index, offset. Short ones: the bytes, zero-padded.
-    prefix = np.empty(n, dtype=np.uint32)
-    word2 = np.zeros(n, dtype=np.uint32) if bufidx is None else bufidx.astype(np.uint32)
+    bi = np.zeros(n, dtype=np.uint32) if bufidx is None else bufidx.astype(np.uint32)
+    word2 = bi.copy()
     word3 = start.astype(np.uint32)
+    # most spans lie in the first buffer: read every row from it, then patch the few others
+    others = np.empty(0, dtype=np.int64) if len(buffers) == 1 else np.flatnonzero(bi != 0)
+    at = start if not len(others) else np.where(bi == 0, start, 0)
+    w = words32(buffers[0])
+    prefix = w[at]
     short = np.flatnonzero(length <= 12)
-    if len(buffers) == 1:
-        groups = [(buffers[0], slice(None), short)]
-    else:
-        # most spans lie in the first buffer: read them in bulk, then the few others per buffer
-        first = word2 == 0
-        groups = [(buffers[0], np.flatnonzero(first), short[first[short]])]
-        others = np.flatnonzero(~first)
-        for i in range(1, len(buffers)):
-            mine = others[word2[others] == i]
-            groups.append((buffers[i], mine, mine[length[mine] <= 12]))
-    for buf, rows, small in groups:
-        w = words32(buf)
-        prefix[rows] = w[start[rows]]
-        at, left = start[small], length[small].astype(np.int64)
-        word2[small] = w[at + 4] & _KEEP[np.clip(left - 4, 0, 4)]
-        word3[small] = w[at + 8] & _KEEP[np.clip(left - 8, 0, 4)]
+    left = length[short].astype(np.int64)
+    word2[short] = w[at[short] + 4] & _KEEP[np.clip(left - 4, 0, 4)]
+    word3[short] = w[at[short] + 8] & _KEEP[np.clip(left - 8, 0, 4)]
+    for i in range(1, len(buffers)):
+        mine = others[bi[others] == i]
+        if not len(mine):
+            continue
+        w = words32(buffers[i])
+        prefix[mine] = w[start[mine]]
+        small = mine[length[mine] <= 12]
+        left = length[small].astype(np.int64)
+        word2[small] = w[start[small] + 4] & _KEEP[np.clip(left - 4, 0, 4)]
+        word3[small] = w[start[small] + 8] & _KEEP[np.clip(left - 8, 0, 4)]
     prefix &= _KEEP[np.minimum(length, 4)]
     views = np.stack([length, prefix, word2, word3], axis=1)
     validity = None
