@@ -237,3 +237,21 @@ def test_declared_pair_counts_are_checked(tmp_path):
     assert r.warnings == {"key-value lists whose pair count differs from the declared one": 1}
     assert r.events["user_data"].to_list() == [[{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]]
     assert r.events["releasing_party"].to_list() == ["remote"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["[", "", "(", "[["]), st.sampled_from(["149", "7", "", "٣", "12a"]),
+                          st.sampled_from(["]", "", ")"]), st.sampled_from([" ", "  ", "\t", "", "\u00a0", " \u2003"]),
+                          st.sampled_from(["00", "0A", "ff", "g0", "0", "00 ", "٠٠"]),
+                          st.sampled_from([" ", "", "\t\t", "\u00a0"]), st.sampled_from(["05", "1F", "x1", "5", ""]),
+                          st.sampled_from(["", " 00 00..", "..", "é"])), min_size=1, max_size=20))
+def test_declared_pair_counts_read_like_the_expression(parts):
+    from statcli.read.blocks import _LIST_HDR, _declared
+
+    values = ["".join(p) for p in parts]
+    buf, start, end, _ = split_lines("\n".join(values).encode())
+    t = tokenize(buf, start[:0], end[:0], np.zeros(0, np.int64), np.zeros(0, np.int64))
+    got = _declared(t, np.zeros(len(start), np.int64), start, end - start)
+    g = pl.Series(values).str.extract_groups(_LIST_HDR)
+    want = (g.struct.field("2") + g.struct.field("3")).str.to_integer(base=16, strict=False).to_list()
+    assert [None if np.isnan(x) else int(x) for x in got] == want

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from statcli.catalog.tlib import AGENT_STATUS_EVENTS, ATTRIBUTE_COLUMNS, KV_ATTRIBUTES, RELEASING_PARTY
 from statcli.read.headers import block_headers
+from statcli.read.col0 import _DIGIT
 from statcli.read.tokens import _WS, NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
 from statcli.read.views import string_views
 
@@ -122,17 +123,25 @@ def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
     hexes = np.repeat([kind == "hex" for _, kind in present], n_ev)
     us, un = _unquote(t, b, s, n)
     s, n = np.where(hexes, s, us), np.where(hexes, n, un)
-    text = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0)
     ints = [i for i, (_, kind) in enumerate(present) if kind == "int"]
-    rows = np.concatenate([np.arange(i * n_ev, (i + 1) * n_ev) for i in ints]) if ints else np.empty(0, np.int64)
-    numbers = _leading_int(t, b[rows], s[rows], n[rows]).scatter(np.flatnonzero(n[rows] < 0), None)
+    strs = [i for i, (_, kind) in enumerate(present) if kind != "int"]
+
+    def rows_of(cols: list[int]) -> np.ndarray:
+        return (np.concatenate([np.arange(i * n_ev, (i + 1) * n_ev) for i in cols]) if cols
+                else np.empty(0, np.int64))
+
+    at = rows_of(strs)
+    text = string_views(t.buffers, s[at], np.maximum(n[at], 0), b[at], valid=n[at] >= 0)
+    at = rows_of(ints)
+    numbers = _leading_int(t, b[at], s[at], n[at]).scatter(np.flatnonzero(n[at] < 0), None)
     out: list[pl.Series] = []
     for i, (col, kind) in enumerate(present):
-        value = text.slice(i * n_ev, n_ev).alias(col)
+        if kind == "int":
+            out.append(numbers.slice(ints.index(i) * n_ev, n_ev).alias(col))
+            continue
+        value = text.slice(strs.index(i) * n_ev, n_ev).alias(col)
         if kind == "hex":
             out.append(value.str.to_integer(base=16, dtype=pl.UInt64, strict=False))
-        elif kind == "int":
-            out.append(numbers.slice(ints.index(i) * n_ev, n_ev).alias(col))
         else:
             out.append(value.str.to_lowercase() if kind == "connid" else value)
     if "_timein_secs" in spans:
@@ -356,15 +365,63 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     return events, malformed
 
 
+_HEX = np.full(256, -1, dtype=np.int64)
+_HEX[48:58] = np.arange(10)
+_HEX[65:71] = _HEX[97:103] = np.arange(10, 16)
+
+
+def _declared(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The pair count declared by ``[size] b0 b1 …`` (``_LIST_HDR``; NaN where it does not match).
+
+    ASCII values are read from their bytes; a value with a non-ASCII byte where
+    the pattern looks goes through the expression (its ``\\d`` and ``\\s`` are Unicode).
+    """
+    m = len(s)
+    end = s + np.maximum(n, 0)
+    pos = s + 1
+    ok = (n > 0) & (_byte_at(t, b, s) == 91)
+    wide = np.zeros(m, dtype=bool)
+
+    def run(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        k = np.zeros(m, dtype=np.int64)
+        while len(rows):
+            byte = _byte_at(t, b[rows], np.minimum(pos[rows] + k[rows], end[rows]))
+            wide[rows[(byte >= 0x80) & (pos[rows] + k[rows] < end[rows])]] = True
+            rows = rows[(pos[rows] + k[rows] < end[rows]) & table[byte]]
+            k[rows] += 1
+        return k
+
+    digits = run(_DIGIT, np.flatnonzero(ok))
+    ok &= (digits > 0)
+    pos = pos + digits
+    ok &= (pos < end) & (_byte_at(t, b, np.minimum(pos, end)) == 93)
+    pos = pos + 1
+    count = np.zeros(m, dtype=np.int64)
+    for _ in range(2):
+        space = run(_WS, np.flatnonzero(ok))
+        ok &= space > 0
+        pos = pos + space
+        for _ in range(2):
+            digit = _HEX[_byte_at(t, b, np.minimum(pos, end))]
+            ok &= (pos < end) & (digit >= 0)
+            count = count * 16 + np.maximum(digit, 0)
+            pos = pos + 1
+    out = np.where(ok, count, np.nan)
+    slow = np.flatnonzero(wide)
+    if len(slow):
+        g = string_views(t.buffers, s[slow], np.maximum(n[slow], 0), b[slow], valid=n[slow] >= 0
+                         ).str.extract_groups(_LIST_HDR)
+        out[slow] = (g.struct.field("2") + g.struct.field("3")).str.to_integer(base=16, strict=False
+                                                                              ).cast(pl.Float64).to_numpy()
+    return out
+
+
 def _check_declared(t: Tokens, pairs, p_owner, owner_id, kv_col, ev, is_name, warnings) -> None:
     """Declared pair counts (``[size] b0 b1 …``) are only a check (§5.4): count the mismatches."""
     heads = np.flatnonzero(is_name & (_KV_OF[np.where(t.name_id >= 0, t.name_id, len(VOCAB))] >= 0))
     if not len(heads):
         return
-    value = string_views(t.buffers, t.val_s[heads], np.maximum(t.val_n[heads], 0), t.val_b[heads],
-                         valid=t.val_n[heads] >= 0)
-    g = value.str.extract_groups(_LIST_HDR)
-    declared = (g.struct.field("2") + g.struct.field("3")).str.to_integer(base=16, strict=False).to_numpy()
+    declared = _declared(t, t.val_b[heads], t.val_s[heads], t.val_n[heads])
     # depth-2 pairs per block and list attribute name
     kv_ids = [VOCAB.index(name) for name in KV_ATTRIBUTES]
     slot = {vid: i for i, vid in enumerate(kv_ids)}
@@ -376,8 +433,7 @@ def _check_declared(t: Tokens, pairs, p_owner, owner_id, kv_col, ev, is_name, wa
     n_ev = int(ev.max()) + 1 if len(ev) else 0
     actual = np.bincount(ev[pairs][two] * k + slot_of[owner_id[two]], minlength=n_ev * k)
     have = actual[ev[heads] * k + slot_of[t.name_id[heads]]]
-    check = pl.DataFrame({"declared": declared, "len": have})
-    mismatches = check.filter(pl.col("declared").is_not_null() & (pl.col("declared") != pl.col("len"))).height
+    mismatches = int(np.count_nonzero(~np.isnan(declared) & (declared != have)))
     if mismatches:
         key = "key-value lists whose pair count differs from the declared one"
         warnings[key] = warnings.get(key, 0) + mismatches
