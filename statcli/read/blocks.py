@@ -291,11 +291,14 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     t = tokenize(buf, start, end, rec, order)
     n_ev = events.height
     head_rec = heads["rec"].to_numpy().astype(np.int64)
-    in_order = len(head_rec) < 2 or bool((head_rec[1:] >= head_rec[:-1]).all())
-    by_rec = np.arange(n_ev) if in_order else np.argsort(head_rec, kind="stable")
-    at = np.minimum(np.searchsorted(head_rec[by_rec], t.rec), max(n_ev - 1, 0))
-    ev = by_rec[at] if n_ev else np.zeros(len(t.rec), np.int64)
-    known = (head_rec[ev] == t.rec) if n_ev else np.zeros(len(t.rec), bool)
+    # record id → event row, as a lookup table over the ids of this call
+    ids = np.concatenate([head_rec, t.rec])
+    lo, hi = (int(ids.min()), int(ids.max())) if ids.size else (0, 0)
+    lut = np.full(hi - lo + 1, -1, dtype=np.int64)
+    lut[head_rec[::-1] - lo] = np.arange(n_ev)[::-1]  # the first header of a record id wins
+    ev = lut[t.rec - lo] if len(t.rec) else np.zeros(0, np.int64)
+    known = ev >= 0
+    ev = np.maximum(ev, 0)
     malformed = pl.DataFrame({"order": t.order[t.kind == 0]}, schema={"order": pl.Int64}).with_columns(
         reason=pl.lit("malformed line inside a T-Library block"))
 
@@ -354,10 +357,10 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
                                                                              maintain_order=True)
     rp = found.filter(pl.col("key") == "ReleasingParty")
     st = found.filter(pl.col("key") == "AgentStatus")
-    party = pl.Series("releasing_party", [None] * n_ev, dtype=pl.String)
+    party = pl.repeat(None, n_ev, dtype=pl.String, eager=True).alias("releasing_party")
     party = party.scatter(rp["ev"], rp["value"].str.strip_chars().str.slice(0, 1)
                           .replace_strict(RELEASING_PARTY, default=None, return_dtype=pl.String))
-    status = pl.Series("agent_status", [None] * n_ev, dtype=pl.Int8)
+    status = pl.repeat(None, n_ev, dtype=pl.Int8, eager=True).alias("agent_status")
     status = status.scatter(st["ev"], st["value"].str.extract(r"(-?\d+)", 1).cast(pl.Int8, strict=False))
     events = events.with_columns(*_typed(t, raw), *columns.values(), party, status)
     events = events.with_columns(agent_status=pl.when(pl.col("event").is_in(list(AGENT_STATUS_EVENTS)))

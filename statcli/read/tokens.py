@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from statcli.catalog.tlib import ATTRIBUTE_COLUMNS, KV_ATTRIBUTES
-from statcli.read.views import find_byte, padded, string_views
+from statcli.read.views import find_byte, find_bytes, padded, string_views
 
 #: Attribute names recognised by id: the typed columns, then the key-value lists.
 VOCAB: list[str] = list(ATTRIBUTE_COLUMNS) + list(KV_ATTRIBUTES)
@@ -132,10 +132,12 @@ def _rstrip(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarra
 
 def _strip_value(buf: np.ndarray, usual: np.ndarray, val_s: np.ndarray, val_n: np.ndarray) -> None:
     """Strip trailing whitespace from the values of ``usual`` rows, in place."""
-    val_n[usual] = _rstrip(buf, val_s[usual], val_n[usual])
+    rows = np.flatnonzero(usual & (val_n > 0))
+    last = buf[val_s[rows] + val_n[rows] - 1]
+    trail = rows[_WS[last]]
+    val_n[trail] = _rstrip(buf, val_s[trail], val_n[trail])
     # a value ending in a non-ASCII byte may end in Unicode whitespace: strip as Polars does
-    wide = np.flatnonzero(usual & (val_n > 0))
-    wide = wide[buf[val_s[wide] + val_n[wide] - 1] >= 0x80]
+    wide = rows[last >= 0x80]
     if len(wide):
         val_n[wide] = string_views([buf], val_s[wide], val_n[wide]).str.strip_chars_end().str.len_bytes().to_numpy()
 
@@ -166,8 +168,8 @@ def usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str
     depth = _depth(buf, start)
     p = start + depth
     lo, hi = (int(start.min()), int(end.max())) if m else (0, 0)
-    tabs = np.append(find_byte(buf, 9, lo, hi), _END)
-    quotes = np.append(find_byte(buf, 39, lo, hi), _END)
+    tabs, quotes = find_bytes(buf, (9, 39), lo, hi)
+    tabs, quotes = np.append(tabs, _END), np.append(quotes, _END)
     bt = tabs[np.searchsorted(tabs, p)]
     has_tab = (bt < end) & (depth > 0) & (depth < _MAX_TABS)
     bt = np.where(has_tab, bt, p)

@@ -43,6 +43,29 @@ def find_byte(buf: np.ndarray, byte: int, lo: int = 0, hi: int | None = None) ->
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
+def find_bytes(buf: np.ndarray, values: tuple[int, ...], lo: int = 0, hi: int | None = None) -> list[np.ndarray]:
+    """Offsets of each of ``values`` in ``buf[lo:hi]``, found in one pass.
+
+    Examples
+    --------
+    >>> [x.tolist() for x in find_bytes(np.frombuffer(b"a\\tb'c\\t", dtype=np.uint8), (9, 39))]
+    [[1, 5], [3]]
+    """
+    hi = buf.size if hi is None else hi
+    block = 1 << 22
+    found: list[list[np.ndarray]] = [[] for _ in values]
+    for a in range(lo, hi, block):
+        part = buf[a:min(a + block, hi)]
+        hit = part == values[0]
+        for v in values[1:]:
+            hit |= part == v
+        at = np.flatnonzero(hit)
+        byte = part[at]
+        for i, v in enumerate(values):
+            found[i].append(at[byte == v] + a)
+    return [np.concatenate(f) if f else np.empty(0, dtype=np.int64) for f in found]
+
+
 def words32(buf: np.ndarray) -> np.ndarray:
     """Little-endian ``uint32`` read at *every* byte offset of a padded buffer (a strided view).
 
