@@ -255,3 +255,40 @@ def test_declared_pair_counts_read_like_the_expression(parts):
     g = pl.Series(values).str.extract_groups(_LIST_HDR)
     want = (g.struct.field("2") + g.struct.field("3")).str.to_integer(base=16, strict=False).to_list()
     assert [None if np.isnan(x) else int(x) for x in got] == want
+
+
+_RAW = ["'7001'", " '7001' ", "7001", "'a 'b' c'", "''", "'", "2 (Inbound)", " -1", "-", "12a", "'34'",
+        "99999999999999999999", "0077028A809F7004", " 00000000000000ff ", "\u00a07001\u00a0", "é", "'é'", "x\u2003",
+        "1768568400 (08:00:00)", "(08:00:00)", "", "  "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["AttributeThisDN", "AttributeCallType", "AttributeConnID",
+                                           "AttributeEventSequenceNumber", "AttributeTimeinSecs", "AttributeANI"]),
+                          st.sampled_from(_RAW)), min_size=1, max_size=12))
+def test_typed_columns_read_like_the_expressions(attrs):
+    from statcli.catalog.tlib import ATTRIBUTE_COLUMNS
+    from statcli.read.blocks import extract_blocks, unquote
+
+    lines = ["@10:15:32.1230 [0] 8.1 d: message EventRinging"] + [f"\t{a}\t{v}" for a, v in attrs]
+    df = pl.DataFrame({"text": lines}).with_row_index("order").with_columns(
+        rec=pl.lit(0, pl.UInt32), order=pl.col("order").cast(pl.Int64) * 2,
+        kind=pl.when(pl.col("order") == 0).then(pl.lit("ev_hdr")).otherwise(pl.lit("cont")),
+        is_start=pl.col("order") == 0)
+    events, _ = extract_blocks(df, {})
+    first = {}
+    for a, v in attrs:
+        # the one-expression grammar strips trailing whitespace of a usual line's value
+        first.setdefault(a, pl.Series([v]).str.strip_chars_end()[0])
+    for name, raw in first.items():
+        col, kind = ATTRIBUTE_COLUMNS[name]
+        value = pl.lit(raw).str.strip_chars()
+        want = pl.select({
+            "str": unquote(value), "connid": unquote(value).str.to_lowercase(),
+            "hex": value.str.to_integer(base=16, dtype=pl.UInt64, strict=False),
+            "int": unquote(value).str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False),
+        }[kind]).item()
+        assert events[col][0] == want, (name, raw)
+        if name == "AttributeTimeinSecs":
+            assert events["_timein_label"][0] == pl.select(
+                pl.lit(raw).str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1)).item()

@@ -53,20 +53,19 @@ for _name, _column in KV_ATTRIBUTES.items():
 def _strip(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Spans without leading and trailing whitespace (``str.strip_chars()``); null spans stay null."""
     s, n = s.copy(), n.copy()
-    rows = np.flatnonzero(n > 0)
-    while len(rows):
-        rows = rows[_WS[_byte_at(t, b[rows], s[rows])]]
-        s[rows] += 1
-        n[rows] -= 1
-        rows = rows[n[rows] > 0]
-    rows = np.flatnonzero(n > 0)
-    while len(rows):
-        rows = rows[_WS[_byte_at(t, b[rows], s[rows] + n[rows] - 1)]]
-        n[rows] -= 1
-        rows = rows[n[rows] > 0]
+    wide = []
+    for from_end in (False, True):
+        rows = np.flatnonzero(n > 0)
+        while len(rows):
+            byte = _byte_at(t, b[rows], s[rows] + n[rows] - 1 if from_end else s[rows])
+            wide.append(rows[byte >= 0x80])  # where the ASCII strip stops at a non-ASCII byte
+            rows = rows[_WS[byte]]
+            s[rows] += not from_end
+            n[rows] -= 1
+            rows = rows[n[rows] > 0]
     # Unicode whitespace lies beyond ASCII: let Polars strip the few values that touch a non-ASCII byte
-    wide = np.flatnonzero(n > 0)
-    wide = wide[(_byte_at(t, b[wide], s[wide]) >= 0x80) | (_byte_at(t, b[wide], s[wide] + n[wide] - 1) >= 0x80)]
+    wide = np.unique(np.concatenate(wide)) if wide else np.empty(0, np.int64)
+    wide = wide[n[wide] > 0]
     if len(wide):
         v = string_views(t.buffers, s[wide], n[wide], b[wide])
         s[wide] += (v.str.len_bytes() - v.str.strip_chars_start().str.len_bytes()).to_numpy()
@@ -93,8 +92,9 @@ def _leading_int(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> pl.S
     rows = np.flatnonzero(left > 0)
     for k in range(19):
         byte = _byte_at(t, b[rows], p[rows] + k)
-        rows = rows[_DIGIT[byte]]
-        value[rows] = value[rows] * 10 + (_byte_at(t, b[rows], p[rows] + k).astype(np.int64) - 48)
+        digit = _DIGIT[byte]
+        rows, byte = rows[digit], byte[digit]
+        value[rows] = value[rows] * 10 + (byte.astype(np.int64) - 48)
         digits[rows] += 1
         rows = rows[left[rows] > k + 1]
         if not len(rows):
