@@ -18,9 +18,8 @@ import pyarrow as pa
 
 from statcli.catalog.tlib import AGENT_STATUS_EVENTS, ATTRIBUTE_COLUMNS, KV_ATTRIBUTES, RELEASING_PARTY
 from statcli.read.headers import block_headers
-from statcli.read.col0 import _DIGIT
-from statcli.read.tokens import _WS, NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
-from statcli.read.views import string_views
+from statcli.read.tokens import NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
+from statcli.read.views import DIGIT, HEX, SPACE, string_views
 
 KV = pl.Struct({"key": pl.String, "value": pl.String})
 ATTR = pl.Struct({"name": pl.String, "value": pl.String})
@@ -59,7 +58,7 @@ def _strip(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> tuple[np.n
         while len(rows):
             byte = _byte_at(t, b[rows], s[rows] + n[rows] - 1 if from_end else s[rows])
             wide.append(rows[byte >= 0x80])  # where the ASCII strip stops at a non-ASCII byte
-            rows = rows[_WS[byte]]
+            rows = rows[SPACE[byte]]
             s[rows] += not from_end
             n[rows] -= 1
             rows = rows[n[rows] > 0]
@@ -79,8 +78,6 @@ def _unquote(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> tuple[np
     return s + q, n - 2 * q
 
 
-_DIGIT = np.zeros(256, dtype=bool)
-_DIGIT[48:58] = True
 
 
 def _leading_int(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> pl.Series:
@@ -92,7 +89,7 @@ def _leading_int(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> pl.S
     rows = np.flatnonzero(left > 0)
     for k in range(19):
         byte = _byte_at(t, b[rows], p[rows] + k)
-        digit = _DIGIT[byte]
+        digit = DIGIT[byte]
         rows, byte = rows[digit], byte[digit]
         value[rows] = value[rows] * 10 + (byte.astype(np.int64) - 48)
         digits[rows] += 1
@@ -368,9 +365,6 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     return events, malformed
 
 
-_HEX = np.full(256, -1, dtype=np.int64)
-_HEX[48:58] = np.arange(10)
-_HEX[65:71] = _HEX[97:103] = np.arange(10, 16)
 
 
 def _declared(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -394,18 +388,18 @@ def _declared(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> np.ndar
             k[rows] += 1
         return k
 
-    digits = run(_DIGIT, np.flatnonzero(ok))
+    digits = run(DIGIT, np.flatnonzero(ok))
     ok &= (digits > 0)
     pos = pos + digits
     ok &= (pos < end) & (_byte_at(t, b, np.minimum(pos, end)) == 93)
     pos = pos + 1
     count = np.zeros(m, dtype=np.int64)
     for _ in range(2):
-        space = run(_WS, np.flatnonzero(ok))
+        space = run(SPACE, np.flatnonzero(ok))
         ok &= space > 0
         pos = pos + space
         for _ in range(2):
-            digit = _HEX[_byte_at(t, b, np.minimum(pos, end))]
+            digit = HEX[_byte_at(t, b, np.minimum(pos, end))]
             ok &= (pos < end) & (digit >= 0)
             count = count * 16 + np.maximum(digit, 0)
             pos = pos + 1

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from statcli.read.timestamps import parse_stamps
-from statcli.read.views import find_byte, string_views
+from statcli.read.views import DIGIT, LOWER, SPACE, UPPER, WORD, find_byte, string_views, words64
 
 #: line kind → (starts a record?, accounting category of the record it starts)
 LINE_KINDS: dict[str, tuple[bool, str]] = {
@@ -139,25 +139,11 @@ def classify_frame(text: pl.Series) -> pl.DataFrame:
 # --- the fast path ------------------------------------------------------------------------------
 
 _FORMS = [None, "T1", "T2", "T7", "T8"]
-_DIGIT = np.zeros(256, dtype=bool)
-_DIGIT[48:58] = True
-_UPPER = np.zeros(256, dtype=bool)
-_UPPER[65:91] = True
-_LOWER = np.zeros(256, dtype=bool)
-_LOWER[97:123] = True
-_WS = np.zeros(256, dtype=bool)
-_WS[[9, 10, 11, 12, 13, 32]] = True
-_WORD = _DIGIT | _UPPER | _LOWER
-_WORD[95] = True
-
-
-def _words(buf: np.ndarray) -> np.ndarray:
-    return np.ndarray((buf.size - 7,), dtype="<u8", buffer=buf, strides=(1,))
 
 
 def _prefix(buf: np.ndarray, pos: np.ndarray, end: np.ndarray, lit: bytes) -> np.ndarray:
     """Whether the bytes at ``pos`` (before ``end``) start with ``lit``, 8 bytes per comparison."""
-    w = _words(buf)
+    w = words64(buf)
     ok = pos + len(lit) <= end
     for k in range(0, len(lit), 8):
         part = lit[k:k + 8]
@@ -177,7 +163,7 @@ def _time_stamps(buf: np.ndarray, s: np.ndarray, n: np.ndarray) -> dict[str, np.
         raw[k] = np.where(k < n, buf[s + k], 0)
     at = raw[0] == 64
     b = [np.where(at, raw[k + 1], raw[k]) for k in range(18)]
-    digit = [_DIGIT[x] for x in b]
+    digit = [DIGIT[x] for x in b]
     ok = (digit[0] & digit[1] & (b[2] == 58) & digit[3] & digit[4] & (b[5] == 58) & digit[6] & digit[7]
           & (b[8] == 46))
     d = np.zeros(m, dtype=np.int64)
@@ -213,7 +199,7 @@ def _rstripped(buf: np.ndarray, s: np.ndarray, n: np.ndarray) -> np.ndarray:
     n = n.copy()
     rows = np.flatnonzero(n > 0)
     while len(rows):
-        rows = rows[_WS[buf[s[rows] + n[rows] - 1]]]
+        rows = rows[SPACE[buf[s[rows] + n[rows] - 1]]]
         n[rows] -= 1
         rows = rows[n[rows] > 0]
     return n
@@ -221,16 +207,16 @@ def _rstripped(buf: np.ndarray, s: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def _std_word(buf: np.ndarray, p: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``[A-Z][a-z]+ \\d{5} `` at ``p`` (the Std/Trc/… level and message id); returns (match, id start)."""
-    ok = (p < end) & _UPPER[buf[p]]
+    ok = (p < end) & UPPER[buf[p]]
     k = np.ones(len(p), dtype=np.int64)
     rows = np.flatnonzero(ok)
     while len(rows):  # the lower-case run of the level word
-        rows = rows[_LOWER[buf[p[rows] + k[rows]]] & (p[rows] + k[rows] < end[rows])]
+        rows = rows[LOWER[buf[p[rows] + k[rows]]] & (p[rows] + k[rows] < end[rows])]
         k[rows] += 1
     q = p + k  # the space after the word
     ok &= (k >= 2) & (buf[q] == 32) & (q + 7 <= end)
     for i in range(1, 6):
-        ok &= _DIGIT[buf[q + i]]
+        ok &= DIGIT[buf[q + i]]
     ok &= buf[q + 6] == 32
     return ok, q + 1
 
@@ -255,7 +241,7 @@ def _announce(buf: np.ndarray, p: np.ndarray, end: np.ndarray) -> np.ndarray:
     k = np.zeros(len(p), dtype=np.int64)
     rows = np.arange(len(p))
     while len(rows):
-        rows = rows[(p[rows] + k[rows] < end[rows]) & _WORD[buf[p[rows] + k[rows]]]]
+        rows = rows[(p[rows] + k[rows] < end[rows]) & WORD[buf[p[rows] + k[rows]]]]
         k[rows] += 1
     return (k >= 1) & _prefix(buf, p + k, end, b" received from [")
 
@@ -301,7 +287,7 @@ def classify_spans(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.Da
         colons = np.append(find_byte(buf, 58, int(rest[t2].min()), int(e[t2].max())), np.iinfo(np.int64).max)
         first_colon = np.minimum(colons[np.searchsorted(colons, rest[t2])], e[t2])
         at = first_colon + 10
-        word = _prefix(buf, first_colon, e[t2], b": message ") & (at < e[t2]) & _WORD[buf[at]]
+        word = _prefix(buf, first_colon, e[t2], b": message ") & (at < e[t2]) & WORD[buf[at]]
         bsync = _prefix(buf, rest[t2], e[t2], b"[BSYNC]")
         iscc = _prefix(buf, rest[t2], e[t2], b"[ISCC]") | (word & _prefix(buf, at, e[t2], b"ISCC"))
         request = word & _prefix(buf, at, e[t2], b"Request")
@@ -331,11 +317,11 @@ def classify_spans(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.Da
     un = np.flatnonzero(~st["ok"] & ascii_ & ~other_form & ~sip_tail)
     if len(un):
         p, q, f = s[un], e[un], first[un]
-        urs = (f == 95) & _UPPER[buf[p + 1]] & _prefix(buf, p + 2, q, b"_I_")
+        urs = (f == 95) & UPPER[buf[p + 1]] & _prefix(buf, p + 2, q, b"_I_")
         k = np.select(
-            [n[un] == 0, _WS[f] & (rs[un] == 0), _prefix(buf, p, q, b"received from ") | _prefix(buf, p, q, b"request to "),
+            [n[un] == 0, SPACE[f] & (rs[un] == 0), _prefix(buf, p, q, b"received from ") | _prefix(buf, p, q, b"request to "),
              _prefix(buf, p, q, b"message "), _prefix(buf, p, q, b"..sent to"), (f == 123) | (f == 125), urs,
-             (f == 36) & np.isin(buf[p + 1], [42, 43, 45]) & (n[un] >= 2), f == 32, _WS[f]],
+             (f == 36) & np.isin(buf[p + 1], [42, 43, 45]) & (n[un] >= 2), f == 32, SPACE[f]],
             [CODE["blank"], CODE["blank"], -1, CODE["msg_line"], CODE["sent_to"], CODE["brace"], CODE["urs"],
              CODE["handler"], CODE["space_cont"], -1],
             CODE["other"])

@@ -12,17 +12,12 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from statcli.read.views import find_byte, string_views
+from statcli.read.views import DIGIT, WORD, find_byte, string_views
 
 _SERVER_HDR = r"^@\S+ \[(?P<tag>[^\]]*)\] (?P<ver>\S+) (?P<ctx>.*?): message (?P<name>\w+)"
 _CLIENT_HDR = (r"^received from (?P<handle>\d+)\((?P<srv>[^)]*)\)(?P<peer>.*?)\(fd=\d*\) "
                r"message (?P<name>\w+)")
 _COLUMNS = ("event", "tag", "server_version", "context", "client_server")
-_WORD = np.zeros(256, dtype=bool)
-_WORD[48:58] = _WORD[65:91] = _WORD[97:123] = True
-_WORD[95] = True
-_DIGIT = np.zeros(256, dtype=bool)
-_DIGIT[48:58] = True
 #: What lies between the stamp and `: message` (the context ends at the first colon).
 _MIDDLE = r"^\[(?P<tag>[^\]]*)\] (?P<ver>\S+) (?P<ctx>.*)$"
 
@@ -89,23 +84,23 @@ def _server_cut(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
     digits = np.zeros(m, dtype=np.int64)
     rows = np.flatnonzero((buf[s] == 64) & (e - s > 12))
     for k in range(8):  # the fraction of `@HH:MM:SS.ffff`
-        rows = rows[_DIGIT[buf[s[rows] + 10 + k]]]
+        rows = rows[DIGIT[buf[s[rows] + 10 + k]]]
         digits[rows] += 1
     sp1 = s + 10 + digits
     ok = (buf[s] == 64) & (digits > 0) & (buf[sp1] == 32)
     for k, ch in enumerate(b"dd:dd:dd."):
-        ok &= _DIGIT[buf[s + 1 + k]] if ch == ord("d") else buf[s + 1 + k] == ch
+        ok &= DIGIT[buf[s + 1 + k]] if ch == ord("d") else buf[s + 1 + k] == ch
     lo, hi = (int(s.min()), int(e.max())) if m else (0, 0)
     colons = np.append(find_byte(buf, 58, lo, hi), np.iinfo(np.int64).max)
     colon = np.minimum(colons[np.searchsorted(colons, sp1 + 1)], e)
     for k, ch in enumerate(b": message "):
         ok &= buf[colon + k] == ch
     name = colon + 10
-    ok &= (name < e) & _WORD[buf[name]]
+    ok &= (name < e) & WORD[buf[name]]
     length = np.zeros(m, dtype=np.int64)
     rows = np.flatnonzero(ok)
     while len(rows):
-        rows = rows[(name[rows] + length[rows] < e[rows]) & _WORD[buf[name[rows] + length[rows]]]]
+        rows = rows[(name[rows] + length[rows] < e[rows]) & WORD[buf[name[rows] + length[rows]]]]
         length[rows] += 1
     # `\w+` is Unicode: a non-ASCII byte right after the ASCII run might continue the name
     ok &= (name + length >= e) | (buf[name + length] < 0x80)

@@ -17,7 +17,7 @@ import polars as pl
 from statcli.errors import UserError
 from statcli.read.col0 import BLOCKS, CODE, FREE_TEXT, KIND, LINE_KINDS, classify_spans, kinds  # noqa: F401
 from statcli.read.tokens import to_buffer
-from statcli.read.views import find_byte, string_views
+from statcli.read.views import find_bytes, string_views
 from statcli.read.workers import WORKERS, in_parallel
 
 # Decoding: UTF-8, with invalid bytes taken as Latin-1 (lossless: every byte maps to
@@ -96,13 +96,17 @@ def _split(buf: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     first = p + 3 * bom
     # the newlines, in as many blocks as there are workers
     cuts = np.linspace(first, size, WORKERS + 1).astype(np.int64)
-    end = np.concatenate([find_byte(buf, 10, 0, first)] + in_parallel(
-        lambda i: find_byte(buf, 10, int(cuts[i]), int(cuts[i + 1])), list(range(WORKERS))))
+    found = [find_bytes(buf, (10, 13), 0, first)] + in_parallel(
+        lambda i: find_bytes(buf, (10, 13), int(cuts[i]), int(cuts[i + 1])), list(range(WORKERS)))
+    end = np.concatenate([f[0] for f in found])
+    any_cr = any(len(f[1]) for f in found)
     if size > first and buf[size - 1] != 10:
         end = np.append(end, size)
     start = np.concatenate([[0], end[:-1] + 1]) if len(end) else end.copy()
     if bom:
         start[start == p] = first
+    if not any_cr:  # most logs have no CR at all
+        return buf, start, end, bad, nbytes, False
     cr = (end > start) & (buf[np.maximum(end - 1, 0)] == 13)
     return buf, start, end - cr, bad, nbytes, bool(cr[np.searchsorted(start, p):].any())
 

@@ -184,7 +184,7 @@ class Segment:
         """
         if self.path is not None:
             try:
-                with open(self.path, "rb") as fh:
+                with open(self.path, "rb", buffering=0) as fh:  # unbuffered: straight into the array
                     size = os.fstat(fh.fileno()).st_size
                     room = np.empty(len(prefix) + size + pad, dtype=np.uint8)
                     room[:len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)

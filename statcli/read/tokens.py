@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from statcli.catalog.tlib import ATTRIBUTE_COLUMNS, KV_ATTRIBUTES
-from statcli.read.views import find_byte, find_bytes, padded, string_views
+from statcli.read.views import SPACE, find_bytes, padded, string_views, words64
 
 #: Attribute names recognised by id: the typed columns, then the key-value lists.
 VOCAB: list[str] = list(ATTRIBUTE_COLUMNS) + list(KV_ATTRIBUTES)
@@ -34,15 +34,8 @@ _MAX_TABS = 8
 _TOP = r"^(?P<name>Attribute\w+)(?:[\t ]+(?P<value>.*?))?\s*$"
 _NOTE = r"^\((?P<note>.*)\)\s*$"
 PAIR_GRAMMAR = r"^'(?P<key>.*?)'(?:(?P<list>\(list\)) ?(?P<rest>.*)|[\t ]+(?P<value>.*?)|)\s*$"
-_WS = np.zeros(256, dtype=bool)
-_WS[[9, 10, 11, 12, 13, 32]] = True
 _KEEP64 = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _ATTRIBUT = int.from_bytes(b"Attribut", "little")
-
-
-def words64(buf: np.ndarray) -> np.ndarray:
-    """Little-endian ``uint64`` read at every byte offset of a padded buffer."""
-    return np.ndarray((buf.size - 7,), dtype="<u8", buffer=buf, strides=(1,))
 
 
 def name_hash(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -123,7 +116,7 @@ def _rstrip(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarra
     length = length.copy()
     rows = np.flatnonzero(length > 0)
     while len(rows):
-        ws = _WS[buf[start[rows] + length[rows] - 1]]
+        ws = SPACE[buf[start[rows] + length[rows] - 1]]
         rows = rows[ws]
         length[rows] -= 1
         rows = rows[length[rows] > 0]
@@ -134,7 +127,7 @@ def _strip_value(buf: np.ndarray, usual: np.ndarray, val_s: np.ndarray, val_n: n
     """Strip trailing whitespace from the values of ``usual`` rows, in place."""
     rows = np.flatnonzero(usual & (val_n > 0))
     last = buf[val_s[rows] + val_n[rows] - 1]
-    trail = rows[_WS[last]]
+    trail = rows[SPACE[last]]
     val_n[trail] = _rstrip(buf, val_s[trail], val_n[trail])
     # a value ending in a non-ASCII byte may end in Unicode whitespace: strip as Polars does
     wide = rows[last >= 0x80]

@@ -14,6 +14,21 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+#: Byte classes (ASCII), as lookup tables indexed by the byte.
+DIGIT = np.zeros(256, dtype=bool)
+DIGIT[48:58] = True
+UPPER = np.zeros(256, dtype=bool)
+UPPER[65:91] = True
+LOWER = np.zeros(256, dtype=bool)
+LOWER[97:123] = True
+WORD = DIGIT | UPPER | LOWER  # `\w` within ASCII
+WORD[95] = True
+SPACE = np.zeros(256, dtype=bool)  # `\s` within ASCII
+SPACE[[9, 10, 11, 12, 13, 32]] = True
+HEX = np.full(256, -1, dtype=np.int64)  # hex digit value, −1 for any other byte
+HEX[48:58] = np.arange(10)
+HEX[65:71] = HEX[97:103] = np.arange(10, 16)
+
 #: word k of an inline view keeps the bytes 4k … 4k+3 below the length: mask by bytes left.
 _KEEP = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], dtype=np.uint32)
 
@@ -64,6 +79,11 @@ def find_bytes(buf: np.ndarray, values: tuple[int, ...], lo: int = 0, hi: int | 
         for i, v in enumerate(values):
             found[i].append(at[byte == v] + a)
     return [np.concatenate(f) if f else np.empty(0, dtype=np.int64) for f in found]
+
+
+def words64(buf: np.ndarray) -> np.ndarray:
+    """Little-endian ``uint64`` read at every byte offset of a padded buffer (a strided view)."""
+    return np.ndarray((buf.size - 7,), dtype="<u8", buffer=buf, strides=(1,))
 
 
 def words32(buf: np.ndarray) -> np.ndarray:
