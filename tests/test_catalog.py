@@ -11,7 +11,6 @@ import difflib
 import re
 
 import polars as pl
-import pytest
 
 from statcli.catalog.actions import action_catalog, action_names
 

@@ -33,18 +33,16 @@ from statcli.errors import StrictError, UserError
 from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
                                  parse_date_option)
 from statcli.read.blocks import block_events
-from statcli.read.lines import (BLOCKS, CODE, FREE_TEXT, LINE_KINDS, classify_spans, kinds, read_segment,
-                                sip_bodies)
+from statcli.read.lines import CODE, classify_spans, kinds, read_segment, sip_bodies
+from statcli.read.records import CAT, CATEGORIES, Accounting, records, skip_reason
 from statcli.read.sources import Stream, collect_segments, group_streams
 from statcli.read.views import string_views
 from statcli.read.workers import WORKERS, in_parallel
 from statcli.schema import EVENTS, conform
 
 Sources = str | os.PathLike | Iterable[str | os.PathLike]
-EXAMPLES_PER_REASON = 5
 #: Lines processed at once (≈ 20 MB of log text): bounds memory on large segments.
 CHUNK_LINES = 500_000
-_STARTS = [k for k, (start, _) in LINE_KINDS.items() if start]
 _EVENT_STARTS = ("ev_hdr", "client_ev_hdr")
 
 
@@ -85,109 +83,6 @@ class ParseResult:
     @property
     def skipped_lines(self) -> int:
         return sum(self.skipped.values())
-
-
-class _Accounting:
-    def __init__(self) -> None:
-        self.lines: dict[str, int] = {}
-        self.skipped: dict[str, int] = {}
-        self.examples: list[tuple[str, int, str, str]] = []
-        self.warnings: dict[str, int] = {}
-
-    def add_skipped(self, rows: pl.DataFrame) -> None:
-        if rows.height == 0:
-            return
-        for reason, n in rows.group_by("reason").len().iter_rows():
-            self.skipped[reason] = self.skipped.get(reason, 0) + n
-        for reason, group in rows.group_by("reason", maintain_order=True):
-            reason = reason[0]
-            have = sum(1 for e in self.examples if e[2] == reason)
-            for src, line, text in group.select("source", "line", "text").head(EXAMPLES_PER_REASON - have).iter_rows():
-                self.examples.append((src, line, reason, text[:200]))
-
-    def unsupported(self) -> int:
-        return self.lines.get("unsupported", 0)
-
-    def warn(self, key: str, n: int = 1) -> None:
-        if n:
-            self.warnings[key] = self.warnings.get(key, 0) + n
-
-
-def _category(kind: str, rec_kind: str | None) -> str:
-    """Accounting category of a line of ``kind`` inside a record opened by ``rec_kind``."""
-    cat_of = {k: c for k, (start, c) in LINE_KINDS.items() if start}
-    if kind in cat_of:
-        return cat_of[kind]
-    if kind == "sip_body":
-        return "sip"
-    rec_cat = cat_of.get(rec_kind)
-    if rec_cat in FREE_TEXT and kind in ("cont", "space_cont", "msg_line", "sent_to", "other"):
-        return rec_cat
-    if rec_cat == "unsupported":
-        return rec_cat
-    if rec_cat in BLOCKS and kind in ("cont", "msg_line", "sent_to", "space_cont"):
-        return rec_cat
-    return "skipped"
-
-
-_NO_REC = 63
-#: (kind code * 64 + record kind code) → category: the rules of _category as one lookup table.
-_CATEGORY_TABLE = {
-    k * 64 + (r if r is not None else _NO_REC): _category(kind, rec)
-    for k, kind in enumerate(LINE_KINDS)
-    for r, rec in [(None, None), *enumerate(LINE_KINDS)]
-}
-
-
-_CATEGORIES = sorted(set(_CATEGORY_TABLE.values()))
-_CAT_LUT = np.zeros(64 * 64, dtype=np.int8)
-for _code, _cat in _CATEGORY_TABLE.items():
-    _CAT_LUT[_code] = _CATEGORIES.index(_cat)
-_CAT = {c: i for i, c in enumerate(_CATEGORIES)}
-_IS_START = np.array([start for start, _ in LINE_KINDS.values()])
-_BLOCK_CATS = [_CAT[c] for c in BLOCKS if c in _CAT]
-
-
-def _records(kind: np.ndarray, text, rec_offset: int) -> dict[str, np.ndarray]:
-    """Record ids, record kinds and accounting categories of classified lines (kind codes).
-
-    ``text(rows)`` gives the lines of ``rows`` as a String Series (asked for few rows).
-    Returns ``kind`` (lone ``message X`` lines re-kinded), ``is_start``, ``rec``,
-    ``rec_kind`` (−1 before the first record) and ``cat`` (index in ``_CATEGORIES``).
-    """
-    n = len(kind)
-    idx = np.arange(n)
-    starts = _IS_START[kind]
-    # `message X` belongs to a preceding BSYNC header or 04541 announcement; alone, it opens a block.
-    msg = np.flatnonzero(kind == CODE["msg_line"])
-    if len(msg):
-        last = np.maximum.accumulate(np.where(starts, idx, -1))
-        before = last[np.maximum(msg - 1, 0)]
-        prev = np.where((msg > 0) & (before >= 0), kind[np.maximum(before, 0)], -1)
-        lone = msg[~np.isin(prev, [CODE["bsync_hdr"], CODE["req_announce"]])]
-        if len(lone):
-            event = text(lone).str.starts_with("message Event").to_numpy()
-            kind = kind.copy()
-            kind[lone] = np.where(event, CODE["ev_hdr"], CODE["rq_hdr"])
-            starts = _IS_START[kind]
-    rec = np.cumsum(starts) + rec_offset
-    head = np.maximum.accumulate(np.where(starts, idx, -1))
-    rec_kind = np.where(head >= 0, kind[np.maximum(head, 0)], -1)
-    cat = _CAT_LUT[kind.astype(np.int64) * 64 + np.where(rec_kind >= 0, rec_kind, _NO_REC)]
-    space = np.flatnonzero(kind == CODE["space_cont"])
-    space = space[np.isin(cat[space], _BLOCK_CATS)]
-    if len(space):
-        # inside a T-Library block a space-indented line counts only when it looks like one (§5.5)
-        looks_attr = text(space).str.contains(r"^ +(?:Attribute\w|')").to_numpy()
-        cat[space[~looks_attr]] = _CAT["skipped"]
-    return {"kind": kind, "is_start": starts, "rec": rec, "rec_kind": rec_kind, "cat": cat}
-
-
-def _skip_reason(kind: np.ndarray, rec_kind: np.ndarray) -> np.ndarray:
-    """Why a line was skipped, from its kind and the record it is in."""
-    cont = kind == CODE["cont"]
-    return np.where(cont & (rec_kind < 0), "continuation line before any block (the stream starts inside a block)",
-                    np.where(cont, "continuation line outside a block", "unrecognised line"))
 
 
 _SUMMARY = r" 50002 TEvent: (\w+)"
@@ -259,7 +154,7 @@ class _Lines:
                       self.names)
 
 
-def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounting, crlf: bool,
+def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: Accounting, crlf: bool,
              keep_tail: bool) -> tuple[pl.DataFrame, int]:
     """Classify lines ``a … b-1`` of a segment; return their event rows (log_time, no ts yet).
 
@@ -279,7 +174,7 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounti
     sip_bytes = np.zeros(b - a, dtype=np.int64)
     sip_bytes[col0] = c0["sip_bytes"].fill_null(0).to_numpy()
     kind[sip_bodies(kind, e - s, sip_bytes, crlf)] = CODE["sip_body"]
-    r = _records(kind, lambda at: lines.text(rows[at]), state.rec_offset)
+    r = records(kind, lambda at: lines.text(rows[at]), state.rec_offset)
     cut = b - a
     if keep_tail:
         starts = np.flatnonzero(r["is_start"])
@@ -291,18 +186,18 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounti
     c0 = c0.head(len(col0))
     state.rec_offset = int(rec.max()) + 1
 
-    in_event = np.isin(rec_kind, [CODE[k] for k in _EVENT_STARTS]) & (cat == _CAT["event"])
+    in_event = np.isin(rec_kind, [CODE[k] for k in _EVENT_STARTS]) & (cat == CAT["event"])
     heads = np.flatnonzero(in_event & is_start)
     body = np.flatnonzero(in_event & ~is_start & np.isin(kind, [CODE["cont"], CODE["space_cont"]]))
     events, malformed = _block_events(lines, rows, heads, body, kind, rec, acct)
     bad = (malformed["order"].to_numpy() // 2).astype(np.int64)
-    cat[bad] = _CAT["skipped"]
-    counts = np.bincount(cat, minlength=len(_CATEGORIES))
+    cat[bad] = CAT["skipped"]
+    counts = np.bincount(cat, minlength=len(CATEGORIES))
     for i in np.flatnonzero(counts):
-        acct.lines[_CATEGORIES[i]] = acct.lines.get(_CATEGORIES[i], 0) + int(counts[i])
-    skipped = np.flatnonzero(cat == _CAT["skipped"])
+        acct.lines[CATEGORIES[i]] = acct.lines.get(CATEGORIES[i], 0) + int(counts[i])
+    skipped = np.flatnonzero(cat == CAT["skipped"])
     if len(skipped):
-        reason = _skip_reason(kind[skipped], rec_kind[skipped])
+        reason = skip_reason(kind[skipped], rec_kind[skipped])
         reason[np.isin(skipped, bad)] = "malformed line inside a T-Library block"
         acct.add_skipped(pl.DataFrame({"source": lines.source(rows[skipped]), "line": lines.line[rows[skipped]],
                                        "text": lines.text(rows[skipped]), "reason": reason}))
@@ -325,7 +220,7 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: _Accounti
                   state), cut
 
 
-def _block_events(lines: _Lines, rows, heads, body, kind, rec, acct: _Accounting) -> tuple[pl.DataFrame, ...]:
+def _block_events(lines: _Lines, rows, heads, body, kind, rec, acct: Accounting) -> tuple[pl.DataFrame, ...]:
     """:func:`block_events` of the chunk's blocks, in as many parts as there are workers."""
     cuts = np.linspace(0, len(heads), WORKERS + 1).astype(np.int64)
     body_rec = rec[body]
@@ -386,7 +281,7 @@ class _Carry:
     line: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
-def _stream_events(stream: Stream, acct: _Accounting, start: Anchor | None,
+def _stream_events(stream: Stream, acct: Accounting, start: Anchor | None,
                    advance: Callable[[int], None], segments_read: list[str]) -> tuple[pl.DataFrame, dict]:
     state = _StreamState()
     carry = _Carry()
@@ -484,7 +379,7 @@ def _to_utc(events: pl.DataFrame, info: dict, tz: str | None) -> tuple[pl.DataFr
 HA_KEY = ["seq", "event", "this_dn", "conn_id", "source_ts"]
 
 
-def _dedupe_ha_pair(events: pl.DataFrame, acct: _Accounting, preference: list[str]) -> pl.DataFrame:
+def _dedupe_ha_pair(events: pl.DataFrame, acct: Accounting, preference: list[str]) -> pl.DataFrame:
     """Count an event once when the primary and the backup server both logged it.
 
     Streams are kept apart while reading; afterwards events with the same
@@ -532,7 +427,7 @@ def parse_tserver_log(sources: Sources, *, tz: str | None = None, date: str | da
     check_tz(tz)
     start_date = parse_date_option(date)
     start = Anchor(start_date, 0) if start_date else None
-    acct = _Accounting()
+    acct = Accounting()
     segments = collect_segments(sources)
     advance = progress or (lambda n: None)
     frames, bases, seg_names = [], {}, []
