@@ -292,3 +292,39 @@ def test_typed_columns_read_like_the_expressions(attrs):
         if name == "AttributeTimeinSecs":
             assert events["_timein_label"][0] == pl.select(
                 pl.lit(raw).str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1)).item()
+
+
+# --- the reader's plumbing ----------------------------------------------------------------------
+
+def test_threads_do_not_change_what_is_read(monkeypatch):
+    """Chunks cut in parts on worker threads give the same events and accounting as one thread."""
+    from statcli.read import blocks, lines, tserver, workers
+
+    together = tserver.parse_tserver_log(SAMPLE_LOGS)
+    serial = lambda fn, parts: [fn(p) for p in parts]  # noqa: E731
+    for module in (workers, lines, tserver, blocks):
+        if hasattr(module, "in_parallel"):
+            monkeypatch.setattr(module, "in_parallel", serial)
+    monkeypatch.setattr(tserver, "WORKERS", 3)  # odd parts, run one after another
+    monkeypatch.setattr(tserver, "CHUNK_LINES", 1000)
+    apart = tserver.parse_tserver_log(SAMPLE_LOGS)
+    assert apart.events.equals(together.events)
+    assert (apart.lines, apart.skipped, apart.warnings) == (together.lines, together.skipped, together.warnings)
+
+
+def test_chunk_windows_are_relative_to_their_own_bytes():
+    """String views hold 32-bit offsets: a chunk's spans are rebased onto its slice of the segment."""
+    from statcli.read.tserver import _Lines
+
+    buf, start, end, _ = split_lines(b"first line\nsecond line\nthird\n")
+    lines = _Lines(buf, start, end, np.zeros(3, np.int64), np.arange(1, 4), ["x.log"])
+    window = lines.window(1, 3)
+    assert window.start.tolist() == [0, 12] and window.buf.base is not None  # a view, not a copy
+    assert window.text(np.arange(2)).to_list() == ["second line", "third"]
+
+
+def test_owned_strings_equal_the_views():
+    from statcli.read.tserver import _own_strings, parse_tserver_log
+
+    events = parse_tserver_log(SAMPLE_LOGS).events
+    assert _own_strings(events).equals(events)
