@@ -283,6 +283,15 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
         Counters to increment.
     head_spans : (start, end), optional
         Byte spans of the header lines in ``buf`` (the usual ones are then cut from the bytes).
+
+    Examples
+    --------
+    >>> from statcli.read.lines import split_lines
+    >>> buf, s, e, _ = split_lines(b"@10:15:32.1230 [0] 8.1 d: message EventRinging\\n\\tAttributeThisDN\\t'7001'")
+    >>> heads = pl.DataFrame({"rec": [0], "kind": ["ev_hdr"], "text": ["@10:15:32.1230 [0] 8.1 d: message EventRinging"]})
+    >>> ev, bad = block_events(buf, heads, s[1:], e[1:], np.array([0]), np.array([2]), {}, (s[:1], e[:1]))
+    >>> ev.select("event", "this_dn", "context").row(0), bad.height
+    (('EventRinging', '7001', 'd'), 0)
     """
     events = block_headers(heads, buf, *head_spans) if head_spans else block_headers(heads)
     t = tokenize(buf, start, end, rec, order)

@@ -70,6 +70,13 @@ def read_segment(segment, prefix: bytes = b"") -> tuple[np.ndarray, np.ndarray, 
     ------
     UserError
         Binary data (a NUL byte in the first 64 KB): not a text log.
+
+    Examples
+    --------
+    >>> from statcli.read.sources import Segment
+    >>> buf, start, end, bad, nbytes, crlf = read_segment(Segment("-", 0, lambda: b"a\\r\\nb\\r\\n"))
+    >>> [bytes(buf[s:e]) for s, e in zip(start, end)], nbytes, crlf
+    ([b'a', b'b'], 6, True)
     """
     buf = segment.read_into(prefix, pad=32)
     if 0 in buf[len(prefix):len(prefix) + 65536][:max(0, buf.size - 32 - len(prefix))]:
@@ -109,22 +116,6 @@ def _split(buf: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         return buf, start, end, bad, nbytes, False
     cr = (end > start) & (buf[np.maximum(end - 1, 0)] == 13)
     return buf, start, end - cr, bad, nbytes, bool(cr[np.searchsorted(start, p):].any())
-
-
-def decode_lines(data: bytes) -> tuple[pl.Series, int]:
-    """Split log bytes into lines (a String Series) and count non-UTF-8 lines.
-
-    The Series holds views of the log bytes (:func:`split_lines`); a leading BOM
-    and one trailing CR per line are removed.
-
-    Examples
-    --------
-    >>> s, bad = decode_lines(b"\\xef\\xbb\\xbfa\\r\\n\\nb\\xe9\\n")
-    >>> s.to_list(), bad
-    (['a', '', 'bé'], 1)
-    """
-    buf, start, end, bad = split_lines(data)
-    return string_views([buf], start, end - start, name="text"), bad
 
 
 def segment_lines(segment) -> tuple[pl.Series, int, bool, int]:
@@ -201,6 +192,12 @@ def sip_bodies(kind: np.ndarray, length: np.ndarray, sip_bytes: np.ndarray, crlf
     -------
     numpy.ndarray
         Boolean mask of body lines.
+
+    Examples
+    --------
+    >>> k = np.array([CODE["sip_hdr"], CODE["other"], CODE["blank"], CODE["std"]])
+    >>> sip_bodies(k, np.array([50, 3, 0, 20]), np.array([7, 0, 0, 0])).tolist()
+    [False, True, True, False]
     """
     n = len(kind)
     inside = np.zeros(n, dtype=bool)

@@ -167,7 +167,7 @@ def lines_from_sources(sources: Sources) -> pl.DataFrame:
     stamp: where time-only stamps continue from) and ``hdr_offset`` (minutes,
     header ``Local time`` − ``Start time (UTC)``). Segments are found, grouped
     into streams and ordered by :mod:`statcli.read.sources` and decoded by
-    :func:`statcli.read.lines.decode_lines`.
+    :func:`statcli.read.lines.segment_lines`.
     """
     from statcli.read.lines import segment_lines
     from statcli.read.sources import collect_segments, group_streams

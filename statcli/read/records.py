@@ -83,6 +83,13 @@ _BLOCK_CATS = [CAT[c] for c in BLOCKS if c in CAT]
 def records(kind: np.ndarray, text, rec_offset: int) -> dict[str, np.ndarray]:
     """Record ids, record kinds and accounting categories of classified lines (kind codes).
 
+    Examples
+    --------
+    >>> from statcli.read.col0 import CODE
+    >>> r = records(np.array([CODE["cont"], CODE["ev_hdr"], CODE["cont"], CODE["std"]]), None, 10)
+    >>> r["rec"].tolist(), [CATEGORIES[c] for c in r["cat"]]
+    ([10, 11, 11, 12], ['skipped', 'event', 'event', 'std'])
+
     ``text(rows)`` gives the lines of ``rows`` as a String Series (asked for few rows).
     Returns ``kind`` (lone ``message X`` lines re-kinded), ``is_start``, ``rec``,
     ``rec_kind`` (−1 before the first record) and ``cat`` (index in ``CATEGORIES``).
@@ -115,7 +122,7 @@ def records(kind: np.ndarray, text, rec_offset: int) -> dict[str, np.ndarray]:
     return {"kind": kind, "is_start": starts, "rec": rec, "rec_kind": rec_kind, "cat": cat}
 
 
-def skip_reason(kind: np.ndarray, rec_kind: np.ndarray) -> np.ndarray:
+def _skip_reason(kind: np.ndarray, rec_kind: np.ndarray) -> np.ndarray:
     """Why a line was skipped, from its kind and the record it is in."""
     cont = kind == CODE["cont"]
     return np.where(cont & (rec_kind < 0), "continuation line before any block (the stream starts inside a block)",

@@ -38,7 +38,7 @@ _KEEP64 = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dty
 _ATTRIBUT = int.from_bytes(b"Attribut", "little")
 
 
-def name_hash(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+def _name_hash(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
     """Masked 8-byte words of each span — bytes 8–23 and the last 8 — and its length.
 
     The first 8 bytes are left out: every name checked here begins with ``Attribut``.
@@ -54,8 +54,8 @@ def name_hash(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndar
     return out
 
 
-def mix(h: np.ndarray) -> np.ndarray:
-    """One ``uint64`` per row of :func:`name_hash` words (equal names, equal values)."""
+def _mix(h: np.ndarray) -> np.ndarray:
+    """One ``uint64`` per row of :func:`_name_hash` words (equal names, equal values)."""
     return ((h[:, 0] * np.uint64(0x9E3779B97F4A7C15)) ^ (h[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F))
             ^ (h[:, 2] * np.uint64(0x165667B19E3779F9)) ^ h[:, 3])
 
@@ -63,14 +63,14 @@ def mix(h: np.ndarray) -> np.ndarray:
 _VOCAB_BYTES = [name.encode() for name in VOCAB]
 _VOCAB_BUF = padded(b"".join(_VOCAB_BYTES))
 _VOCAB_START = np.cumsum([0] + [len(b) for b in _VOCAB_BYTES[:-1]])
-_VOCAB_MIX = mix(name_hash(_VOCAB_BUF, _VOCAB_START, np.array([len(b) for b in _VOCAB_BYTES])))
+_VOCAB_MIX = _mix(_name_hash(_VOCAB_BUF, _VOCAB_START, np.array([len(b) for b in _VOCAB_BYTES])))
 _VOCAB_ORDER = np.argsort(_VOCAB_MIX)
 
 
-def vocab_ids(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Id of each span in :data:`VOCAB` (``OTHER`` when none) and its hash (:func:`mix`)."""
-    h = name_hash(buf, start, length)
-    hm = mix(h)
+def _vocab_ids(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Id of each span in :data:`VOCAB` (``OTHER`` when none) and its hash (:func:`_mix`)."""
+    h = _name_hash(buf, start, length)
+    hm = _mix(h)
     sorted_mix = _VOCAB_MIX[_VOCAB_ORDER]
     at = np.minimum(np.searchsorted(sorted_mix, hm), len(VOCAB) - 1)
     cand = _VOCAB_ORDER[at]
@@ -150,7 +150,7 @@ _MASK6 = np.uint64((1 << 48) - 1)
 _END = np.iinfo(np.int64).max
 
 
-def usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str, np.ndarray]:
+def _usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str, np.ndarray]:
     """Cut the usual block lines into spans; ``usual`` is False where :func:`odd_lines` must decide.
 
     Usual shapes: depth 1 ``\\tAttribute\\w+\\tvalue``; depth ≥ 2 ``'key'\\tvalue`` and
@@ -171,7 +171,7 @@ def usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[str
     named = has_tab & (depth == 1) & (w[p] == _ATTRIBUT) & (buf[p + 8] == ord("e")) & (name_n > 9)
     name_id = np.full(m, NONE, dtype=np.int32)
     rows = np.flatnonzero(named)
-    ids, hm = vocab_ids(buf, p[rows], name_n[rows])
+    ids, hm = _vocab_ids(buf, p[rows], name_n[rows])
     name_id[rows] = ids
     name_hash = np.zeros(m, dtype=np.uint64)
     name_hash[rows] = hm
@@ -263,7 +263,14 @@ def odd_lines(text: pl.Series, depth: pl.Series | None = None) -> pl.DataFrame:
 
 
 def to_buffer(columns: list[pl.Series]) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
-    """Write string Series into one padded buffer; return it and each Series' (start, length) (−1 = null)."""
+    """Write string Series into one padded buffer; return it and each Series' (start, length) (−1 = null).
+
+    Examples
+    --------
+    >>> buf, [(start, length)] = to_buffer([pl.Series(["ab", None, "c"])])
+    >>> bytes(buf[:3]), start.tolist(), length.tolist()
+    (b'abc', [0, 2, 2], [2, -1, 1])
+    """
     spans = []
     parts = []
     offset = 0
@@ -281,8 +288,16 @@ def tokenize(buf: np.ndarray, start: np.ndarray, end: np.ndarray, rec: np.ndarra
     """Tokens of block lines given as spans ``buf[start:end]``.
 
     ``order`` must be even: a pair written inline after ``'k'(list)`` takes its line's order + 1.
+
+    Examples
+    --------
+    >>> from statcli.read.lines import split_lines
+    >>> buf, start, end, _ = split_lines(b"\\tAttributeThisDN\\t'7001'\\n\\t\\t'k'(list) 'a'\\t1")
+    >>> t = tokenize(buf, start, end, np.zeros(2, np.int64), np.array([0, 2]))
+    >>> t.kind.tolist(), t.strings("key").to_list(), t.strings("val").to_list()
+    ([1, 3, 3], [None, 'k', 'a'], ["'7001'", None, '1'])
     """
-    u = usual_lines(buf, start, end)
+    u = _usual_lines(buf, start, end)
     m = len(start)
     usual, named = u["usual"], u["named"]
     kind = np.where(named, NAME, np.where(usual, PAIR, MALFORMED)).astype(np.int8)

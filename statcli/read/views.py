@@ -82,7 +82,13 @@ def find_bytes(buf: np.ndarray, values: tuple[int, ...], lo: int = 0, hi: int | 
 
 
 def words64(buf: np.ndarray) -> np.ndarray:
-    """Little-endian ``uint64`` read at every byte offset of a padded buffer (a strided view)."""
+    """Little-endian ``uint64`` read at every byte offset of a padded buffer (a strided view).
+
+    Examples
+    --------
+    >>> int(words64(padded(b"Attribute"))[0]) == int.from_bytes(b"Attribut", "little")
+    True
+    """
     return np.ndarray((buf.size - 7,), dtype="<u8", buffer=buf, strides=(1,))
 
 
