@@ -328,3 +328,15 @@ def test_owned_strings_equal_the_views():
 
     events = parse_tserver_log(SAMPLE_LOGS).events
     assert _own_strings(events).equals(events)
+
+
+def test_views_reach_beyond_32_bit_offsets(monkeypatch):
+    """A segment over 2 GiB: spans past the offsets a view can hold are cut from buffer slices."""
+    from statcli.read import views
+
+    monkeypatch.setattr(views, "OFFSET_BITS", 4)  # 16-byte "blocks" stand in for 1 GiB ones
+    buf, start, end, _ = split_lines(b"alpha\nbravo charlie\ndelta\n\necho foxtrot golf hotel\nindia")
+    order = np.array([4, 0, 2, 5, 1, 3])  # any order of rows
+    valid = np.array([True, True, False, True, True, True])
+    s = views.string_views([buf], start[order], (end - start)[order], valid=valid, name="t")
+    assert s.to_list() == ["echo foxtrot golf hotel", "alpha", None, "india", "bravo charlie", ""]

@@ -333,7 +333,7 @@ def _stream_events(stream: Stream, acct: Accounting, start: Anchor | None,
             done = share
             if b == total:
                 if keep_tail and a + cut < total:
-                    rest = seg_lines.text(np.arange(a + cut, total))
+                    rest = seg_lines.window(a + cut, total).text(np.arange(total - a - cut))
                     carry = _Carry(text=(rest.str.join("\n").item() + "\n").encode(), sources=names,
                                    src=src[a + cut:], line=line[a + cut:])
                 break

@@ -81,6 +81,25 @@ def find_bytes(buf: np.ndarray, values: tuple[int, ...], lo: int = 0, hi: int | 
     return [np.concatenate(f) if f else np.empty(0, dtype=np.int64) for f in found]
 
 
+#: Views hold 32-bit offsets: spans beyond 2**OFFSET_BITS bytes are cut from slices of the buffer.
+OFFSET_BITS = 30
+
+
+def _far_views(buf: np.ndarray, start: np.ndarray, length: np.ndarray, valid: np.ndarray | None,
+               name: str | None) -> pl.Series | pa.Array:
+    """String views of spans of a buffer larger than the view offsets reach (a segment over 2 GiB)."""
+    block = start >> OFFSET_BITS
+    order = np.argsort(block, kind="stable")
+    pieces = []
+    for b in np.unique(block):
+        rows = order[block[order] == b]
+        base = int(b) << OFFSET_BITS
+        pieces.append(pl.Series(string_views([buf[base:]], start[rows] - base, np.asarray(length)[rows],
+                                             valid=None if valid is None else valid[rows], name=None)))
+    out = pl.concat(pieces).gather(np.argsort(order))
+    return out.to_arrow() if name is None else out.alias(name)
+
+
 def words64(buf: np.ndarray) -> np.ndarray:
     """Little-endian ``uint64`` read at every byte offset of a padded buffer (a strided view).
 
@@ -131,6 +150,8 @@ def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarra
     """
     n = len(start)
     start = np.asarray(start, dtype=np.int64)
+    if len(buffers) == 1 and n and int(start.max()) >= 1 << OFFSET_BITS:
+        return _far_views(buffers[0], start, length, valid, name)
     length = np.asarray(length, dtype=np.uint32)
     # Long views (> 12 bytes): prefix, buffer index, offset. Short ones: the bytes, zero-padded.
     bi = np.zeros(n, dtype=np.uint32) if bufidx is None else bufidx.astype(np.uint32)
