@@ -263,7 +263,8 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.Da
     body = lines.filter(~pl.col("is_start") & pl.col("kind").is_in(["cont", "space_cont"]))
     # the block lines, each ending in a newline, become the buffer the tokens point into
     buf, [(start, length)] = to_buffer([body["text"] + "\n"])
-    return block_events(buf, heads, start, start + length - 1, body["rec"].to_numpy(), body["order"].to_numpy(), warnings)
+    return block_events(buf, heads, start, start + length - 1, body["rec"].to_numpy(), body["order"].to_numpy(),
+                        warnings)
 
 
 def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: np.ndarray, rec: np.ndarray,
@@ -288,7 +289,8 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     --------
     >>> from statcli.read.lines import split_lines
     >>> buf, s, e, _ = split_lines(b"@10:15:32.1230 [0] 8.1 d: message EventRinging\\n\\tAttributeThisDN\\t'7001'")
-    >>> heads = pl.DataFrame({"rec": [0], "kind": ["ev_hdr"], "text": ["@10:15:32.1230 [0] 8.1 d: message EventRinging"]})
+    >>> head = "@10:15:32.1230 [0] 8.1 d: message EventRinging"
+    >>> heads = pl.DataFrame({"rec": [0], "kind": ["ev_hdr"], "text": [head]})
     >>> ev, bad = block_events(buf, heads, s[1:], e[1:], np.array([0]), np.array([2]), {}, (s[:1], e[:1]))
     >>> ev.select("event", "this_dn", "context").row(0), bad.height
     (('EventRinging', '7001', 'd'), 0)
@@ -357,7 +359,8 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     ext = np.flatnonzero(kv_col == _KV_COLUMNS.index("extensions"))
     found = pl.DataFrame({
         "ev": ev[pairs][ext],
-        "key": string_views(t.buffers, keys[1][ext], np.maximum(keys[2][ext], 0), keys[0][ext], valid=keys[2][ext] >= 0),
+        "key": string_views(t.buffers, keys[1][ext], np.maximum(keys[2][ext], 0), keys[0][ext],
+                            valid=keys[2][ext] >= 0),
         "value": string_views(t.buffers, vs[ext], np.maximum(vn[ext], 0), vb[ext], valid=vn[ext] >= 0),
     }).filter(pl.col("key").is_in(["ReleasingParty", "AgentStatus"])).unique(["ev", "key"], keep="first",
                                                                              maintain_order=True)

@@ -319,7 +319,8 @@ def classify_spans(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.Da
         p, q, f = s[un], e[un], first[un]
         urs = (f == 95) & UPPER[buf[p + 1]] & _prefix(buf, p + 2, q, b"_I_")
         k = np.select(
-            [n[un] == 0, SPACE[f] & (rs[un] == 0), _prefix(buf, p, q, b"received from ") | _prefix(buf, p, q, b"request to "),
+            [n[un] == 0, SPACE[f] & (rs[un] == 0),
+             _prefix(buf, p, q, b"received from ") | _prefix(buf, p, q, b"request to "),
              _prefix(buf, p, q, b"message "), _prefix(buf, p, q, b"..sent to"), (f == 123) | (f == 125), urs,
              (f == 36) & np.isin(buf[p + 1], [42, 43, 45]) & (n[un] >= 2), f == 32, SPACE[f]],
             [CODE["blank"], CODE["blank"], -1, CODE["msg_line"], CODE["sent_to"], CODE["brace"], CODE["urs"],

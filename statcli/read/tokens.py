@@ -225,7 +225,7 @@ def _usual_lines(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[st
             "inline_val_s": vs, "inline_val_n": vn}
 
 
-def odd_lines(text: pl.Series, depth: pl.Series | None = None) -> pl.DataFrame:
+def odd_lines(text: pl.Series) -> pl.DataFrame:
     """The full grammar of block lines (log-formats §5.5), for the lines the fast cut left.
 
     Space-indented lines are accepted when their shape is unambiguous.

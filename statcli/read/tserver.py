@@ -181,7 +181,8 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: Accountin
         cut = int(starts[-1]) if len(starts) else 0
     if cut == 0:
         return pl.DataFrame(), cut
-    kind, is_start, rec, rec_kind, cat = (x[:cut] for x in (r["kind"], r["is_start"], r["rec"], r["rec_kind"], r["cat"]))
+    kind, is_start, rec, rec_kind, cat = (x[:cut] for x in (r["kind"], r["is_start"], r["rec"], r["rec_kind"],
+                                                             r["cat"]))
     col0 = col0[col0 < cut]
     c0 = c0.head(len(col0))
     state.rec_offset = int(rec.max()) + 1
@@ -208,8 +209,11 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: Accountin
     marks = np.flatnonzero(np.isin(kind[col0], [CODE["client_ev_hdr"], CODE["std"]]))
     if len(marks):
         at = col0[marks]
-        tab_rows = lambda: (lambda t: pl.DataFrame({"rec": rec[t], "text": lines.text(rows[t])}))(
-            np.flatnonzero(kind == CODE["cont"]))
+
+        def tab_rows() -> pl.DataFrame:  # asked for only when a summary has no dump
+            t = np.flatnonzero(kind == CODE["cont"])
+            return pl.DataFrame({"rec": rec[t], "text": lines.text(rows[t])})
+
         summaries = _summary_only_events(pl.DataFrame({
             "pos": pl.Series(at, dtype=pl.UInt32), "rec": rec[at], "source": lines.source(rows[at]),
             "line": lines.line[rows[at]], "kind": kinds(kind[at]),
