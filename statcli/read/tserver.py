@@ -154,28 +154,28 @@ class _Lines:
                       self.names)
 
 
-def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: Accounting, crlf: bool,
+def _process(lines: _Lines, state: _StreamState, acct: Accounting, crlf: bool,
              keep_tail: bool) -> tuple[pl.DataFrame, int]:
-    """Classify lines ``a … b-1`` of a segment; return their event rows (log_time, no ts yet).
+    """Classify a chunk of lines (a :meth:`_Lines.window`); return their event rows (log_time, no ts yet).
 
     With ``keep_tail`` the last record is not processed: the returned count of
     processed lines tells where it starts, to be read again with the next
     chunk or segment, where it may continue (§2.4).
     """
-    s, e = lines.start[a:b], lines.end[a:b]
-    rows = np.arange(a, b)
+    s, e = lines.start, lines.end
+    n = len(s)
     # TAB-led lines (most of a T-Server log) are continuation lines by their first byte;
     # every other test runs only on the column-0 lines.
-    kind = np.full(b - a, CODE["cont"], dtype=np.int64)
+    kind = np.full(n, CODE["cont"], dtype=np.int64)
     col0 = np.flatnonzero((lines.buf[s] != 9) | (e == s))
     c0 = pl.concat(in_parallel(lambda part: classify_spans(lines.buf, s[part], e[part]),
                                np.array_split(col0, WORKERS)))
     kind[col0] = c0["kind"].to_physical().to_numpy()
-    sip_bytes = np.zeros(b - a, dtype=np.int64)
+    sip_bytes = np.zeros(n, dtype=np.int64)
     sip_bytes[col0] = c0["sip_bytes"].fill_null(0).to_numpy()
     kind[sip_bodies(kind, e - s, sip_bytes, crlf)] = CODE["sip_body"]
-    r = records(kind, lambda at: lines.text(rows[at]), state.rec_offset)
-    cut = b - a
+    r = records(kind, lines.text, state.rec_offset)
+    cut = n
     if keep_tail:
         starts = np.flatnonzero(r["is_start"])
         cut = int(starts[-1]) if len(starts) else 0
@@ -190,7 +190,7 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: Accountin
     in_event = np.isin(rec_kind, [CODE[k] for k in _EVENT_STARTS]) & (cat == CAT["event"])
     heads = np.flatnonzero(in_event & is_start)
     body = np.flatnonzero(in_event & ~is_start & np.isin(kind, [CODE["cont"], CODE["space_cont"]]))
-    events, malformed = _block_events(lines, rows, heads, body, kind, rec, acct)
+    events, malformed = _block_events(lines, heads, body, kind, rec, acct)
     bad = (malformed["order"].to_numpy() // 2).astype(np.int64)
     cat[bad] = CAT["skipped"]
     counts = np.bincount(cat, minlength=len(CATEGORIES))
@@ -200,11 +200,11 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: Accountin
     if len(skipped):
         reason = _skip_reason(kind[skipped], rec_kind[skipped])
         reason[np.isin(skipped, bad)] = "malformed line inside a T-Library block"
-        acct.add_skipped(pl.DataFrame({"source": lines.source(rows[skipped]), "line": lines.line[rows[skipped]],
-                                       "text": lines.text(rows[skipped]), "reason": reason}))
+        acct.add_skipped(pl.DataFrame({"source": lines.source(skipped), "line": lines.line[skipped],
+                                       "text": lines.text(skipped), "reason": reason}))
 
-    events = events.with_columns(pos=pl.Series(heads, dtype=pl.UInt32), source=lines.source(rows[heads]),
-                                 line=lines.line[rows[heads]])
+    events = events.with_columns(pos=pl.Series(heads, dtype=pl.UInt32), source=lines.source(heads),
+                                 line=lines.line[heads])
     events = events.filter(pl.col("event").str.starts_with("Event"))
     marks = np.flatnonzero(np.isin(kind[col0], [CODE["client_ev_hdr"], CODE["std"]]))
     if len(marks):
@@ -212,19 +212,19 @@ def _process(lines: _Lines, a: int, b: int, state: _StreamState, acct: Accountin
 
         def tab_rows() -> pl.DataFrame:  # asked for only when a summary has no dump
             t = np.flatnonzero(kind == CODE["cont"])
-            return pl.DataFrame({"rec": rec[t], "text": lines.text(rows[t])})
+            return pl.DataFrame({"rec": rec[t], "text": lines.text(t)})
 
         summaries = _summary_only_events(pl.DataFrame({
-            "pos": pl.Series(at, dtype=pl.UInt32), "rec": rec[at], "source": lines.source(rows[at]),
-            "line": lines.line[rows[at]], "kind": kinds(kind[at]),
-            "text": lines.text(rows[at])}), tab_rows)
+            "pos": pl.Series(at, dtype=pl.UInt32), "rec": rec[at], "source": lines.source(at),
+            "line": lines.line[at], "kind": kinds(kind[at]),
+            "text": lines.text(at)}), tab_rows)
         if summaries.height:
             events = pl.concat([events, summaries], how="diagonal_relaxed")
-    return _timed(events, c0.with_columns(pos=pl.Series(col0, dtype=pl.UInt32), text=lines.text(rows[col0])),
+    return _timed(events, c0.with_columns(pos=pl.Series(col0, dtype=pl.UInt32), text=lines.text(col0)),
                   state), cut
 
 
-def _block_events(lines: _Lines, rows, heads, body, kind, rec, acct: Accounting) -> tuple[pl.DataFrame, ...]:
+def _block_events(lines: _Lines, heads, body, kind, rec, acct: Accounting) -> tuple[pl.DataFrame, ...]:
     """:func:`block_events` of the chunk's blocks, in as many parts as there are workers."""
     cuts = np.linspace(0, len(heads), WORKERS + 1).astype(np.int64)
     body_rec = rec[body]
@@ -234,10 +234,10 @@ def _block_events(lines: _Lines, rows, heads, body, kind, rec, acct: Accounting)
         lo = np.searchsorted(body_rec, rec[h[0]]) if len(h) else 0
         hi = np.searchsorted(body_rec, rec[h[-1]], side="right") if len(h) else 0
         b = body[lo:hi]
-        frame = pl.DataFrame({"rec": rec[h], "kind": kinds(kind[h]), "text": lines.text(rows[h])})
+        frame = pl.DataFrame({"rec": rec[h], "kind": kinds(kind[h]), "text": lines.text(h)})
         warnings: dict[str, int] = {}
-        events, malformed = block_events(lines.buf, frame, lines.start[rows[b]], lines.end[rows[b]], rec[b], b * 2,
-                                         warnings, head_spans=(lines.start[rows[h]], lines.end[rows[h]]))
+        events, malformed = block_events(lines.buf, frame, lines.start[b], lines.end[b], rec[b], b * 2,
+                                         warnings, head_spans=(lines.start[h], lines.end[h]))
         return events, malformed, warnings
 
     done = in_parallel(part, list(range(WORKERS)))
@@ -328,7 +328,7 @@ def _stream_events(stream: Stream, acct: Accounting, start: Anchor | None,
         first_piece = len(pieces)
         while total:
             keep_tail = not (last_segment and b == total)
-            events, cut = _process(seg_lines.window(a, b), 0, b - a, state, acct, crlf, keep_tail=keep_tail)
+            events, cut = _process(seg_lines.window(a, b), state, acct, crlf, keep_tail=keep_tail)
             if events.height:
                 pieces.append(events)
             # progress in proportion to the lines of the segment handled so far
