@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from statcli.read.timestamps import parse_stamps
-from statcli.read.views import DIGIT, LOWER, SPACE, UPPER, WORD, find_byte, string_views, words64
+from statcli.read.views import DIGIT, LOWER, SPACE, UPPER, WORD, find_byte, find_high, string_views, words64
 
 #: line kind → (starts a record?, accounting category of the record it starts)
 LINE_KINDS: dict[str, tuple[bool, str]] = {
@@ -265,7 +265,7 @@ def classify_spans(buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> pl.Da
     s, n = start.astype(np.int64), (end - start).astype(np.int64)
     kind = np.full(m, -1, dtype=np.int64)
     lo, hi = (int(s.min()), int(end.max())) if m else (0, 0)
-    wide = np.flatnonzero(buf[lo:hi] >= 0x80) + lo
+    wide = find_high(buf, lo, hi)
     ascii_ = np.searchsorted(wide, end) == np.searchsorted(wide, s)
     st = _time_stamps(buf, s, n)
     stamped = st["ok"] & ascii_

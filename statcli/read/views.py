@@ -52,9 +52,27 @@ def find_byte(buf: np.ndarray, byte: int, lo: int = 0, hi: int | None = None) ->
     >>> find_byte(np.frombuffer(b"a\\nbc\\n", dtype=np.uint8), 10).tolist()
     [1, 4]
     """
+    return _blockwise(buf, lambda part: part == byte, lo, hi)
+
+
+def find_high(buf: np.ndarray, lo: int = 0, hi: int | None = None) -> np.ndarray:
+    """Offsets of the non-ASCII bytes (≥ 0x80) in ``buf[lo:hi]``, found block by block.
+
+    Examples
+    --------
+    >>> find_high(np.frombuffer("aé".encode(), dtype=np.uint8)).tolist()
+    [1, 2]
+    """
+    return _blockwise(buf, lambda part: part >= 0x80, lo, hi)
+
+
+_BLOCK = 1 << 22  # 4 MiB: a byte test's temporary stays in cache and is reused
+
+
+def _blockwise(buf: np.ndarray, test, lo: int, hi: int | None) -> np.ndarray:
+    """Offsets in ``buf[lo:hi]`` where ``test(block)`` holds, block by block."""
     hi = buf.size if hi is None else hi
-    block = 1 << 22
-    parts = [np.flatnonzero(buf[a:min(a + block, hi)] == byte) + a for a in range(lo, hi, block)]
+    parts = [np.flatnonzero(test(buf[a:min(a + _BLOCK, hi)])) + a for a in range(lo, hi, _BLOCK)]
     return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
@@ -67,10 +85,9 @@ def find_bytes(buf: np.ndarray, values: tuple[int, ...], lo: int = 0, hi: int | 
     [[1, 5], [3]]
     """
     hi = buf.size if hi is None else hi
-    block = 1 << 22
     found: list[list[np.ndarray]] = [[] for _ in values]
-    for a in range(lo, hi, block):
-        part = buf[a:min(a + block, hi)]
+    for a in range(lo, hi, _BLOCK):
+        part = buf[a:min(a + _BLOCK, hi)]
         hit = part == values[0]
         for v in values[1:]:
             hit |= part == v
