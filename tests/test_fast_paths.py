@@ -340,3 +340,17 @@ def test_views_reach_beyond_32_bit_offsets(monkeypatch):
     valid = np.array([True, True, False, True, True, True])
     s = views.string_views([buf], start[order], (end - start)[order], valid=valid, name="t")
     assert s.to_list() == ["echo foxtrot golf hotel", "alpha", None, "india", "bravo charlie", ""]
+
+
+def test_a_list_owner_is_the_same_whichever_path_read_its_line():
+    """Owners are compared by name: a space-separated (grammar) and a TAB-separated (fast) line agree."""
+    from statcli.read.blocks import extract_blocks
+
+    lines = ["@10:15:32.1230 [0] 8.1 d: message EventRinging", "\tAttributeUserData [40] 00 01 00 00..",
+             "\t\t'a'(list)", "\tAttributeUserData\t[40] 00 01 00 00..", "\t\t\t'b'\t1"]
+    df = pl.DataFrame({"text": lines}).with_row_index("order").with_columns(
+        rec=pl.lit(0, pl.UInt32), order=pl.col("order").cast(pl.Int64) * 2,
+        kind=pl.when(pl.col("order") == 0).then(pl.lit("ev_hdr")).otherwise(pl.lit("cont")),
+        is_start=pl.col("order") == 0)
+    events, _ = extract_blocks(df, {})
+    assert [p["key"] for p in events["user_data"][0]] == ["a", "a.b"]

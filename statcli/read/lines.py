@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from statcli.errors import UserError
-from statcli.read.col0 import BLOCKS, CODE, FREE_TEXT, KIND, LINE_KINDS, classify_spans, kinds  # noqa: F401
+from statcli.read.col0 import CODE, KIND, classify_spans
 from statcli.read.tokens import to_buffer
 from statcli.read.views import find_bytes, string_views
 from statcli.read.workers import WORKERS, in_parallel

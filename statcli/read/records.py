@@ -122,8 +122,15 @@ def records(kind: np.ndarray, text, rec_offset: int) -> dict[str, np.ndarray]:
     return {"kind": kind, "is_start": starts, "rec": rec, "rec_kind": rec_kind, "cat": cat}
 
 
-def _skip_reason(kind: np.ndarray, rec_kind: np.ndarray) -> np.ndarray:
-    """Why a line was skipped, from its kind and the record it is in."""
+def skip_reason(kind: np.ndarray, rec_kind: np.ndarray) -> np.ndarray:
+    """Why a line was skipped, from its kind and the record it is in (−1: before any record).
+
+    Examples
+    --------
+    >>> from statcli.read.col0 import CODE
+    >>> skip_reason(np.array([CODE["cont"], CODE["other"]]), np.array([-1, CODE["std"]])).tolist()
+    ['continuation line before any block (the stream starts inside a block)', 'unrecognised line']
+    """
     cont = kind == CODE["cont"]
     return np.where(cont & (rec_kind < 0), "continuation line before any block (the stream starts inside a block)",
                     np.where(cont, "continuation line outside a block", "unrecognised line"))

@@ -358,14 +358,17 @@ def _add_odd(cols: dict, buffers: list, odd: np.ndarray, text: pl.Series) -> tup
     kind[(depth == 1) & has_name] = NAME
     kind[(depth == 1) & ~has_name & has_note] = NOTE
     kind[(depth >= 2) & has_key] = PAIR
-    names = g["name"]
-    ids = names.replace_strict({n: i for i, n in enumerate(VOCAB)}, default=OTHER, return_dtype=pl.Int32)
-    name_id = np.where(kind == NAME, ids.to_numpy(), NONE).astype(np.int32)
+    # names are identified by the same bytes-and-hash rule as on the fast path, so that the
+    # owner of a list is the same whichever path read its line
+    named = np.flatnonzero(kind == NAME)
+    ids, mixes = _vocab_ids(buf, name_s[named], name_n[named])
     c = cols
     c["depth"][odd] = depth
     c["kind"][odd] = kind
-    c["name_id"][odd] = name_id
-    c["name_hash"][odd] = names.hash(seed=0).fill_null(0).to_numpy()
+    c["name_id"][odd] = NONE
+    c["name_id"][odd[named]] = ids
+    c["name_hash"][odd] = 0
+    c["name_hash"][odd[named]] = mixes
     c["is_list"][odd] = g["is_list"].fill_null(False).to_numpy()
     for field, s, n in (("name", np.where(has_name, name_s, note_s), np.where(has_name, name_n, note_n)),
                         ("key", key_s, key_n), ("val", val_s, val_n)):

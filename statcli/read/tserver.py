@@ -33,8 +33,9 @@ from statcli.errors import StrictError, UserError
 from statcli.read.anchor import (Anchor, anchor_times, check_tz, epoch_anchor_dates, epoch_offset, local_to_utc,
                                  parse_date_option)
 from statcli.read.blocks import block_events
-from statcli.read.lines import CODE, classify_spans, kinds, read_segment, sip_bodies
-from statcli.read.records import CAT, CATEGORIES, Accounting, records, _skip_reason
+from statcli.read.col0 import CODE, classify_spans, kinds
+from statcli.read.lines import read_segment, sip_bodies
+from statcli.read.records import CAT, CATEGORIES, Accounting, records, skip_reason
 from statcli.read.sources import Stream, collect_segments, group_streams
 from statcli.read.views import string_views
 from statcli.read.workers import WORKERS, in_parallel
@@ -198,7 +199,7 @@ def _process(lines: _Lines, state: _StreamState, acct: Accounting, crlf: bool,
         acct.lines[CATEGORIES[i]] = acct.lines.get(CATEGORIES[i], 0) + int(counts[i])
     skipped = np.flatnonzero(cat == CAT["skipped"])
     if len(skipped):
-        reason = _skip_reason(kind[skipped], rec_kind[skipped])
+        reason = skip_reason(kind[skipped], rec_kind[skipped])
         reason[np.isin(skipped, bad)] = "malformed line inside a T-Library block"
         acct.add_skipped(pl.DataFrame({"source": lines.source(skipped), "line": lines.line[skipped],
                                        "text": lines.text(skipped), "reason": reason}))
