@@ -150,7 +150,7 @@ def classify(lines: pl.DataFrame) -> pl.DataFrame:
 
     Returns the frame with ``st_form``, ``st_date``, ``st_tod``, ``st_len``,
     ``kind`` and, for SIP headers, ``sip_bytes``; SIP body lines are re-kinded
-    ``sip_body`` by :func:`consume_sip`.
+    ``sip_body`` by :func:`sip_bodies`.
 
     Examples
     --------
@@ -221,31 +221,3 @@ def sip_bodies(kind: np.ndarray, length: np.ndarray, sip_bytes: np.ndarray, crlf
     np.add.at(delta, last[ok] + 1, -1)
     inside[:] = np.cumsum(delta[:n]) > 0
     return inside
-
-
-def consume_sip(df: pl.DataFrame, crlf: bool = False) -> pl.DataFrame:
-    """Re-kind the lines of SIP messages as ``sip_body`` using each header's byte count.
-
-    Each body line counts its length + 2 (CRLF; CRs stripped in transfer are
-    counted as if present, §6.1). When the file has no CRLF at all (the CRs
-    were stripped), a body also ends early at the next line that is certainly
-    a log record (an event header, a standard line or another SIP header), the
-    last safety stop of the reference; with CRLF (``crlf=True``) the byte
-    count alone decides, so a body line that looks like a log line is still body.
-    See :func:`sip_bodies`.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> df = classify(pl.DataFrame({"text": [
-    ...     "19:46:27.796: Sending  [61,TCP] 9 bytes to 1.2.3.4:5070 >>>>>", "INFO x", "a", "",
-    ...     "19:46:27.797 Std 05060 next"]}))
-    >>> consume_sip(df)["kind"].to_list()
-    ['sip_hdr', 'sip_body', 'sip_body', 'blank', 'std']
-    """
-    kind = df["kind"].to_physical().to_numpy()
-    if not (kind == CODE["sip_hdr"]).any():
-        return df
-    inside = sip_bodies(kind, df["text"].str.len_bytes().to_numpy(), df["sip_bytes"].fill_null(0).to_numpy(), crlf)
-    return df.with_columns(kind=pl.when(pl.Series(inside)).then(pl.lit("sip_body", dtype=KIND))
-                           .otherwise(pl.col("kind")))
