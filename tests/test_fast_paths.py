@@ -22,6 +22,7 @@ from statcli.read.col0 import classify_frame, classify_spans
 from statcli.read.headers import block_headers
 from statcli.read.lines import split_lines
 from statcli.read.tokens import MALFORMED, NAME, NOTE, PAIR, PAIR_GRAMMAR, odd_lines, tokenize
+from statcli.schema import EVENTS
 from statcli.read.views import string_views
 
 from conftest import SAMPLE_LOGS
@@ -287,7 +288,7 @@ def test_typed_columns_read_like_the_expressions(attrs):
             "str": unquote(value), "connid": unquote(value).str.to_lowercase(),
             "hex": value.str.to_integer(base=16, dtype=pl.UInt64, strict=False),
             "int": unquote(value).str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False),
-        }[kind]).item()
+        }[kind].cast(EVENTS.columns.get(col, pl.Int64), strict=False)).item()  # in its events dtype
         assert events[col][0] == want, (name, raw)
         if name == "AttributeTimeinSecs":
             assert events["_timein_label"][0] == pl.select(

@@ -201,6 +201,28 @@ def test_key_value_lists_nested_and_releasing_party(tmp_path):
     assert r.warnings == {}
 
 
+def test_a_value_its_column_cannot_hold_is_kept_in_attributes_and_counted(tmp_path):
+    attrs = {"AttributeCallType": "200", "AttributeThisDNRole": "2", "AttributeEventSequenceNumber": "not-hex",
+             "AttributeConnID": "0077028a809f7004", "AttributeCallID": "16 (x)"}
+    r = parse_tserver_log(write(tmp_path, "x.log", block(attrs=attrs)), date="2026-01-16")
+    row = r.events.row(0, named=True)
+    assert (row["call_type"], row["seq"], row["this_dn_role"], row["call_id"]) == (None, None, 2, 16)
+    assert row["attributes"] == [{"name": "AttributeCallType", "value": "200"},  # in log order
+                                 {"name": "AttributeEventSequenceNumber", "value": "not-hex"}]
+    assert r.warnings == {
+        "AttributeEventSequenceNumber values that fit no UInt64 (column left null, kept in attributes)": 1,
+        "AttributeCallType values that fit no Int8 (column left null, kept in attributes)": 1}
+
+
+def test_a_pair_with_no_attribute_above_it_is_malformed_not_an_attribute(tmp_path):
+    text = block(attrs={}) + "\t(no attributes yet)\n\t\t'b'\t'2'\n\tAttributeThisDN\t'7001'\n"
+    r = accounted(parse_tserver_log(write(tmp_path, "x.log", text), date="2026-01-16"))
+    row = r.events.row(0, named=True)
+    assert (row["attributes"], row["this_dn"], row["note"]) == ([], "7001", "no attributes yet")
+    assert r.skipped == {"malformed line inside a T-Library block": 1}
+    assert [line for _, line, _, _ in r.examples] == [3]
+
+
 @pytest.mark.parametrize("value,expected", [("'1 Local'", "local"), ("2", "remote"), ("'3 Unknown'", "unknown")])
 def test_releasing_party_forms(tmp_path, value, expected):
     text = block(name="EventAbandoned", attrs={"AttributeExtensions": "[30] 00 01 00 00.."}) + \

@@ -20,6 +20,7 @@ from statcli.catalog.tlib import AGENT_STATUS_EVENTS, ATTRIBUTE_COLUMNS, KV_ATTR
 from statcli.read.headers import block_headers
 from statcli.read.tokens import NAME, NOTE, OTHER, PAIR, VOCAB, Tokens, to_buffer, tokenize
 from statcli.read.views import DIGIT, HEX, SPACE, string_views
+from statcli.schema import EVENTS
 
 KV = pl.Struct({"key": pl.String, "value": pl.String})
 ATTR = pl.Struct({"name": pl.String, "value": pl.String})
@@ -104,15 +105,19 @@ def _leading_int(t: Tokens, b: np.ndarray, s: np.ndarray, n: np.ndarray) -> pl.S
     return out
 
 
-def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[pl.Series]:
+def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+           ) -> tuple[list[pl.Series], dict[str, np.ndarray]]:
     """Typed columns from the raw first value span of each attribute (one row per block).
 
     All columns are stripped, unquoted and parsed in one pass over their
-    concatenated spans, then cut apart again.
+    concatenated spans, then cut apart again. Each column comes in its events
+    dtype; the second result holds, per column, the rows whose value is there
+    but fits no value of that dtype (``CallType 200`` in an Int8, a ConnID
+    that is not hex): those stay null in the column.
     """
     present = [(col, kind) for col, kind in ATTRIBUTE_COLUMNS.values() if col in spans]
     if not present:
-        return []
+        return [], {}
     n_ev = len(spans[present[0][0]][0])
     b = np.concatenate([spans[c][0] for c, _ in present])
     s, n = _strip(t, b, np.concatenate([spans[c][1] for c, _ in present]),
@@ -132,20 +137,27 @@ def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
     at = rows_of(ints)
     numbers = _leading_int(t, b[at], s[at], n[at]).scatter(np.flatnonzero(n[at] < 0), None)
     out: list[pl.Series] = []
+    misfits: dict[str, np.ndarray] = {}
     for i, (col, kind) in enumerate(present):
-        if kind == "int":
-            out.append(numbers.slice(ints.index(i) * n_ev, n_ev).alias(col))
-            continue
-        value = text.slice(strs.index(i) * n_ev, n_ev).alias(col)
-        if kind == "hex":
-            out.append(value.str.to_integer(base=16, dtype=pl.UInt64, strict=False))
-        else:
+        if kind == "str" or kind == "connid":
+            value = text.slice(strs.index(i) * n_ev, n_ev).alias(col)
             out.append(value.str.to_lowercase() if kind == "connid" else value)
+            continue
+        if kind == "int":
+            value = numbers.slice(ints.index(i) * n_ev, n_ev).alias(col)
+        else:
+            value = text.slice(strs.index(i) * n_ev, n_ev).alias(col).str.to_integer(
+                base=16, dtype=pl.UInt64, strict=False)
+        value = value.cast(EVENTS.columns.get(col, value.dtype), strict=False)
+        bad = np.flatnonzero((spans[col][2] >= 0) & value.is_null().to_numpy())
+        if len(bad):
+            misfits[col] = bad
+        out.append(value)
     if "_timein_secs" in spans:
         b, s, n = spans["_timein_secs"]
         raw = string_views(t.buffers, s, np.maximum(n, 0), b, valid=n >= 0)
         out.append(raw.str.extract(r"\((\d{1,2}:\d{2}:\d{2})\)", 1).alias("_timein_label"))
-    return out
+    return out, misfits
 
 
 def _byte_at(t: Tokens, b: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -315,12 +327,21 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     rows = np.flatnonzero(is_name & (t.name_id >= 0) & (t.name_id < _N_TYPED))
     rows = rows[np.argsort(t.name_id[rows].astype(np.int8), kind="stable")]
     bounds = np.searchsorted(t.name_id[rows], np.arange(_N_TYPED + 1))
-    raw = {}
+    raw, token_of = {}, {}
     for i, (col, _) in enumerate(ATTRIBUTE_COLUMNS.values()):
         group = rows[bounds[i]:bounds[i + 1]]
         if len(group):
             e, first = _first_per_event(ev, group)
             raw[col] = _spans(t, "val", n_ev, e, first)
+            token_of[col] = np.full(n_ev, -1, np.int64)
+            token_of[col][e] = first
+    typed, misfits = _typed(t, raw)
+    # a value its column cannot hold is not lost: it stays, raw, in `attributes`
+    kept = [token_of[col][bad] for col, bad in misfits.items()]
+    for attr, (col, _) in ATTRIBUTE_COLUMNS.items():
+        if col in misfits:
+            key = f"{attr} values that fit no {EVENTS.columns.get(col, pl.Int64)} (column left null, kept in attributes)"
+            warnings[key] = warnings.get(key, 0) + len(misfits[col])
     columns: dict[str, pl.Series] = {}
     e, first = _first_per_event(ev, np.flatnonzero((t.kind == NOTE) & known))
     columns["note"] = _column(t, "name", n_ev, e, first, "note")
@@ -333,6 +354,12 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     same = (last_top >= 0) & (t.rec[np.maximum(last_top, 0)] == t.rec)
     owner = np.where(same & (last_name >= 0), last_name, -1)
     pairs = np.flatnonzero((t.kind == PAIR) & known)
+    # a pair with no attribute line above it in its block belongs to nothing: malformed
+    orphans = pairs[owner[pairs] < 0]
+    if len(orphans):
+        malformed = pl.concat([malformed, pl.DataFrame({"order": t.order[orphans]}, schema={"order": pl.Int64})
+                               .with_columns(reason=pl.lit("malformed line inside a T-Library block"))])
+        pairs = pairs[owner[pairs] >= 0]
     p_owner = owner[pairs]
     has_owner = p_owner >= 0
     owner_id = np.where(has_owner, t.name_id[np.maximum(p_owner, 0)], len(VOCAB))
@@ -354,7 +381,7 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     _check_declared(t, pairs, p_owner, owner_id, kv_col, ev, is_name, warnings)
 
     # everything not typed and not a known list stays in `attributes`, nothing lost
-    columns["attributes"] = _attributes(t, n_ev, ev, is_name, pairs, p_owner, kv_col, keys, vals)
+    columns["attributes"] = _attributes(t, n_ev, ev, is_name, pairs, p_owner, kv_col, keys, vals, kept)
 
     ext = np.flatnonzero(kv_col == _KV_COLUMNS.index("extensions"))
     found = pl.DataFrame({
@@ -371,7 +398,7 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
                           .replace_strict(RELEASING_PARTY, default=None, return_dtype=pl.String))
     status = pl.repeat(None, n_ev, dtype=pl.Int8, eager=True).alias("agent_status")
     status = status.scatter(st["ev"], st["value"].str.extract(r"(-?\d+)", 1).cast(pl.Int8, strict=False))
-    events = events.with_columns(*_typed(t, raw), *columns.values(), party, status)
+    events = events.with_columns(*typed, *columns.values(), party, status)
     events = events.with_columns(agent_status=pl.when(pl.col("event").is_in(list(AGENT_STATUS_EVENTS)))
                                  .then(pl.col("agent_status")))
     return events, malformed
@@ -448,12 +475,14 @@ def _check_declared(t: Tokens, pairs, p_owner, owner_id, kv_col, ev, is_name, wa
         warnings[key] = warnings.get(key, 0) + mismatches
 
 
-def _attributes(t: Tokens, n_ev, ev, is_name, pairs, p_owner, kv_col, keys, vals) -> pl.Series:
-    """``attributes``: untyped top-level attributes and pairs of unknown lists, in block order."""
+def _attributes(t: Tokens, n_ev, ev, is_name, pairs, p_owner, kv_col, keys, vals, kept) -> pl.Series:
+    """``attributes``: untyped top-level attributes, typed ones in ``kept`` and pairs of unknown lists."""
     m = len(t.rec)
     nb, ns, nn = np.zeros(m, np.int64), np.zeros(m, np.int64), np.full(m, -1, np.int64)
     vb, vs, vn = np.zeros(m, np.int64), np.zeros(m, np.int64), np.full(m, -1, np.int64)
     top = np.flatnonzero(is_name & (t.name_id == OTHER))
+    if kept:
+        top = np.union1d(top, np.concatenate(kept))
     nb[top], ns[top], nn[top] = t.name_b[top], t.name_s[top], t.name_n[top]
     vb[top], vs[top], vn[top] = t.val_b[top], t.val_s[top], np.maximum(t.val_n[top], 0)
     other = np.flatnonzero(kv_col < 0)
