@@ -305,10 +305,13 @@ def _stream_events(stream: Stream, acct: Accounting, start: Anchor | None,
         if header.n_lines:
             acct.lines["header"] = acct.lines.get("header", 0) + skip
         names = carry.sources + [seg.name]
-        keep = np.r_[0:c, c + skip:c + n]
-        start_b, end_b = start_b[keep], end_b[keep]
-        src = np.concatenate([carry.src, np.full(n - skip, len(names) - 1)]).astype(np.int64)
-        line = np.concatenate([carry.line, np.arange(skip + 1, n + 1)]).astype(np.int64)
+        src = np.full(n - skip, len(names) - 1, dtype=np.int64)
+        line = np.arange(skip + 1, n + 1, dtype=np.int64)
+        if c:  # the carried record's lines, then this segment's lines after its header
+            start_b, end_b = (np.concatenate([x[:c], x[c + skip:]]) for x in (start_b, end_b))
+            src, line = np.concatenate([carry.src, src]), np.concatenate([carry.line, line])
+        else:  # views, not copies: these arrays have a row per line of the segment
+            start_b, end_b = start_b[skip:], end_b[skip:]
         if i == 0:
             info = {"server": header.app_name or seg.base, "offset": header.utc_offset,
                     "app_type": header.app_type}

@@ -31,6 +31,7 @@ HEX[65:71] = HEX[97:103] = np.arange(10, 16)
 
 #: word k of an inline view keeps the bytes 4k … 4k+3 below the length: mask by bytes left.
 _KEEP = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], dtype=np.uint32)
+_KEEP64 = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
 def padded(data: bytes) -> np.ndarray:
@@ -171,30 +172,26 @@ def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarra
         return _far_views(buffers[0], start, length, valid, name)
     length = np.asarray(length, dtype=np.uint32)
     # Long views (> 12 bytes): prefix, buffer index, offset. Short ones: the bytes, zero-padded.
+    # Bytes 0-7 and 8-11 of every span are read in two gathers, whatever its length.
     bi = np.zeros(n, dtype=np.uint32) if bufidx is None else bufidx.astype(np.uint32)
-    word2 = bi.copy()
-    word3 = start.astype(np.uint32)
     # most spans lie in the first buffer: read every row from it, then patch the few others
     others = np.empty(0, dtype=np.int64) if len(buffers) == 1 else np.flatnonzero(bi != 0)
     at = start if not len(others) else np.where(bi == 0, start, 0)
-    w = words32(buffers[0])
-    prefix = w[at]
-    short = np.flatnonzero(length <= 12)
-    left = length[short].astype(np.int64)
-    word2[short] = w[at[short] + 4] & _KEEP[np.clip(left - 4, 0, 4)]
-    word3[short] = w[at[short] + 8] & _KEEP[np.clip(left - 8, 0, 4)]
+    head = words64(buffers[0])[at]
+    tail = words32(buffers[0])[at + 8]
     for i in range(1, len(buffers)):
         mine = others[bi[others] == i]
-        if not len(mine):
-            continue
-        w = words32(buffers[i])
-        prefix[mine] = w[start[mine]]
-        small = mine[length[mine] <= 12]
-        left = length[small].astype(np.int64)
-        word2[small] = w[start[small] + 4] & _KEEP[np.clip(left - 4, 0, 4)]
-        word3[small] = w[start[small] + 8] & _KEEP[np.clip(left - 8, 0, 4)]
-    prefix &= _KEEP[np.minimum(length, 4)]
-    views = np.stack([length, prefix, word2, word3], axis=1)
+        if len(mine):
+            head[mine] = words64(buffers[i])[start[mine]]
+            tail[mine] = words32(buffers[i])[start[mine] + 8]
+    head &= _KEEP64[np.minimum(length, 8)]
+    tail &= _KEEP[np.clip(length.astype(np.int64) - 8, 0, 4)]
+    long = length > 12
+    views = np.empty((n, 4), dtype=np.uint32)
+    views[:, 0] = length
+    views[:, 1:3] = head.view(np.uint32).reshape(n, 2)
+    views[:, 2] = np.where(long, bi, views[:, 2])
+    views[:, 3] = np.where(long, start.astype(np.uint32), tail)
     validity = None
     nulls = 0
     if valid is not None and not valid.all():
