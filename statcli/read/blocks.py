@@ -340,7 +340,8 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     kept = [token_of[col][bad] for col, bad in misfits.items()]
     for attr, (col, _) in ATTRIBUTE_COLUMNS.items():
         if col in misfits:
-            key = f"{attr} values that fit no {EVENTS.columns.get(col, pl.Int64)} (column left null, kept in attributes)"
+            dtype = EVENTS.columns.get(col, pl.Int64)
+            key = f"{attr} values that fit no {dtype} (column left null, kept in attributes)"
             warnings[key] = warnings.get(key, 0) + len(misfits[col])
     columns: dict[str, pl.Series] = {}
     e, first = _first_per_event(ev, np.flatnonzero((t.kind == NOTE) & known))

@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from statcli.catalog.tlib import ATTRIBUTE_COLUMNS, KV_ATTRIBUTES
-from statcli.read.views import SPACE, find_bytes, padded, string_views, words64
+from statcli.read.views import KEEP64, SPACE, find_bytes, padded, string_views, words64
 
 #: Attribute names recognised by id: the typed columns, then the key-value lists.
 VOCAB: list[str] = list(ATTRIBUTE_COLUMNS) + list(KV_ATTRIBUTES)
@@ -34,7 +34,6 @@ _MAX_TABS = 8
 _TOP = r"^(?P<name>Attribute\w+)(?:[\t ]+(?P<value>.*?))?\s*$"
 _NOTE = r"^\((?P<note>.*)\)\s*$"
 PAIR_GRAMMAR = r"^'(?P<key>.*?)'(?:(?P<list>\(list\)) ?(?P<rest>.*)|[\t ]+(?P<value>.*?)|)\s*$"
-_KEEP64 = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _ATTRIBUT = int.from_bytes(b"Attribut", "little")
 
 
@@ -48,8 +47,8 @@ def _name_hash(buf: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.nda
     n = length.astype(np.int64)
     out = np.empty((len(start), 4), dtype=np.uint64)
     for k in range(2):
-        out[:, k] = w[start + 8 * (k + 1)] & _KEEP64[np.clip(n - 8 * (k + 1), 0, 8)]
-    out[:, 2] = w[start + np.maximum(n - 8, 0)] & _KEEP64[np.minimum(n, 8)]
+        out[:, k] = w[start + 8 * (k + 1)] & KEEP64[np.clip(n - 8 * (k + 1), 0, 8)]
+    out[:, 2] = w[start + np.maximum(n - 8, 0)] & KEEP64[np.minimum(n, 8)]
     out[:, 3] = n
     return out
 

@@ -31,7 +31,8 @@ HEX[65:71] = HEX[97:103] = np.arange(10, 16)
 
 #: word k of an inline view keeps the bytes 4k … 4k+3 below the length: mask by bytes left.
 _KEEP = np.array([0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF], dtype=np.uint32)
-_KEEP64 = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+#: a uint64 keeps its lowest k bytes under KEEP64[k] (k = 0 … 8)
+KEEP64 = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
 def padded(data: bytes) -> np.ndarray:
@@ -184,7 +185,7 @@ def string_views(buffers: list[np.ndarray], start: np.ndarray, length: np.ndarra
         if len(mine):
             head[mine] = words64(buffers[i])[start[mine]]
             tail[mine] = words32(buffers[i])[start[mine] + 8]
-    head &= _KEEP64[np.minimum(length, 8)]
+    head &= KEEP64[np.minimum(length, 8)]
     tail &= _KEEP[np.clip(length.astype(np.int64) - 8, 0, 4)]
     long = length > 12
     views = np.empty((n, 4), dtype=np.uint32)
