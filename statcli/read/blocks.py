@@ -327,17 +327,15 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     rows = np.flatnonzero(is_name & (t.name_id >= 0) & (t.name_id < _N_TYPED))
     rows = rows[np.argsort(t.name_id[rows].astype(np.int8), kind="stable")]
     bounds = np.searchsorted(t.name_id[rows], np.arange(_N_TYPED + 1))
-    raw, token_of = {}, {}
+    raw, firsts = {}, {}
     for i, (col, _) in enumerate(ATTRIBUTE_COLUMNS.values()):
         group = rows[bounds[i]:bounds[i + 1]]
         if len(group):
-            e, first = _first_per_event(ev, group)
-            raw[col] = _spans(t, "val", n_ev, e, first)
-            token_of[col] = np.full(n_ev, -1, np.int64)
-            token_of[col][e] = first
+            firsts[col] = _first_per_event(ev, group)
+            raw[col] = _spans(t, "val", n_ev, *firsts[col])
     typed, misfits = _typed(t, raw)
-    # a value its column cannot hold is not lost: it stays, raw, in `attributes`
-    kept = [token_of[col][bad] for col, bad in misfits.items()]
+    # a value its column cannot hold is not lost: its token stays, raw, in `attributes`
+    kept = [firsts[col][1][np.searchsorted(firsts[col][0], bad)] for col, bad in misfits.items()]
     for attr, (col, _) in ATTRIBUTE_COLUMNS.items():
         if col in misfits:
             dtype = EVENTS.columns.get(col, pl.Int64)
