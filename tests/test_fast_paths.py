@@ -22,8 +22,8 @@ from statcli.read.col0 import classify_frame, classify_spans
 from statcli.read.headers import block_headers
 from statcli.read.lines import split_lines
 from statcli.read.tokens import MALFORMED, NAME, NOTE, PAIR, PAIR_GRAMMAR, odd_lines, tokenize
-from statcli.schema import EVENTS
 from statcli.read.views import string_views
+from statcli.schema import EVENTS
 
 from conftest import SAMPLE_LOGS
 

@@ -139,7 +139,7 @@ def _typed(t: Tokens, spans: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]
     out: list[pl.Series] = []
     misfits: dict[str, np.ndarray] = {}
     for i, (col, kind) in enumerate(present):
-        if kind == "str" or kind == "connid":
+        if kind in ("str", "connid"):
             value = text.slice(strs.index(i) * n_ev, n_ev).alias(col)
             out.append(value.str.to_lowercase() if kind == "connid" else value)
             continue
@@ -268,8 +268,9 @@ def extract_blocks(lines: pl.DataFrame, warnings: dict[str, int]) -> tuple[pl.Da
         ``events``: one row per block with header fields, typed attribute
         columns, ``user_data``/``extensions``/``reasons``/``attributes``,
         ``note``, ``releasing_party`` and ``agent_status``.
-        ``malformed``: the block lines that fit no attribute grammar
-        (``order``, ``reason``) — the caller counts them as skipped.
+        ``malformed``: the block lines that fit no attribute grammar, and
+        pairs with no attribute line above them in their block (``order``,
+        ``reason``) — the caller counts them as skipped.
     """
     heads = lines.filter(pl.col("is_start")).select("rec", "kind", "text")
     body = lines.filter(~pl.col("is_start") & pl.col("kind").is_in(["cont", "space_cont"]))
@@ -319,8 +320,6 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     ev = lut[t.rec - lo] if len(t.rec) else np.zeros(0, np.int64)
     known = ev >= 0
     ev = np.maximum(ev, 0)
-    malformed = pl.DataFrame({"order": t.order[t.kind == 0]}, schema={"order": pl.Int64}).with_columns(
-        reason=pl.lit("malformed line inside a T-Library block"))
 
     # typed columns: the first value of each attribute in each block
     is_name = (t.kind == NAME) & known
@@ -353,12 +352,11 @@ def block_events(buf: np.ndarray, heads: pl.DataFrame, start: np.ndarray, end: n
     same = (last_top >= 0) & (t.rec[np.maximum(last_top, 0)] == t.rec)
     owner = np.where(same & (last_name >= 0), last_name, -1)
     pairs = np.flatnonzero((t.kind == PAIR) & known)
-    # a pair with no attribute line above it in its block belongs to nothing: malformed
-    orphans = pairs[owner[pairs] < 0]
-    if len(orphans):
-        malformed = pl.concat([malformed, pl.DataFrame({"order": t.order[orphans]}, schema={"order": pl.Int64})
-                               .with_columns(reason=pl.lit("malformed line inside a T-Library block"))])
-        pairs = pairs[owner[pairs] >= 0]
+    # lines that fit no grammar, and pairs with no attribute line above them in their block
+    bad = np.concatenate([t.order[t.kind == 0], t.order[pairs[owner[pairs] < 0]]])
+    malformed = pl.DataFrame({"order": bad}, schema={"order": pl.Int64}).with_columns(
+        reason=pl.lit("malformed line inside a T-Library block"))
+    pairs = pairs[owner[pairs] >= 0]
     p_owner = owner[pairs]
     has_owner = p_owner >= 0
     owner_id = np.where(has_owner, t.name_id[np.maximum(p_owner, 0)], len(VOCAB))
